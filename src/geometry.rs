@@ -1,0 +1,119 @@
+//! The shape of a layer as plain numbers, and PyTorch's length rules.
+
+/// Every hyper-parameter of a transposed convolution, as plain numbers.
+///
+/// A layer type carries these as const generics; [`GroupedConvTranspose1d::GEOMETRY`]
+/// gives them back as a value for logging (`defmt`), printing and generic code. The
+/// kernels take a `Geometry` rather than const generics so that one copy of a kernel
+/// serves every layer of an element type, which keeps flash small on a microcontroller.
+///
+/// [`GroupedConvTranspose1d::GEOMETRY`]: crate::GroupedConvTranspose1d::GEOMETRY
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+pub struct Geometry {
+    /// Input frames `L`.
+    pub len_in: usize,
+    /// Input channels `CIN`.
+    pub in_channels: usize,
+    /// Output channels `COUT`.
+    pub out_channels: usize,
+    /// Groups `G`: input channel block `g` feeds only output channel block `g`.
+    pub groups: usize,
+    /// Kernel taps `K`.
+    pub kernel: usize,
+    /// Stride `S` (the upsampling factor).
+    pub stride: usize,
+    /// Padding `P`: frames cropped from each end of the full result.
+    pub padding: usize,
+    /// Dilation `D`: spacing between taps.
+    pub dilation: usize,
+    /// Output padding `OP`: frames added at the right end (they receive only the bias).
+    pub output_padding: usize,
+}
+
+impl Geometry {
+    /// Length of the full (uncropped) result: `(L-1)*S + D*(K-1) + OP + 1`.
+    pub const fn full_len(&self) -> usize {
+        (self.len_in - 1) * self.stride
+            + self.dilation * (self.kernel - 1)
+            + self.output_padding
+            + 1
+    }
+
+    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where that is below 1.
+    pub const fn len_out(&self) -> Option<usize> {
+        if self.len_in == 0 || self.stride == 0 || self.dilation == 0 || self.kernel == 0 {
+            return None;
+        }
+        let full = self.full_len();
+        if full > 2 * self.padding {
+            Some(full - 2 * self.padding)
+        } else {
+            None
+        }
+    }
+
+    /// Input channels per group.
+    pub const fn in_per_group(&self) -> usize {
+        self.in_channels / self.groups
+    }
+
+    /// Output channels per group.
+    pub const fn out_per_group(&self) -> usize {
+        self.out_channels / self.groups
+    }
+
+    /// Floating-point operations of one forward pass, counted as the benchmarks count
+    /// them: `2 * L * CIN * (COUT/G) * K` (a multiply and an add per weight and frame).
+    pub const fn flops(&self) -> usize {
+        2 * self.len_in * self.in_channels * self.out_per_group() * self.kernel
+    }
+}
+
+/// The output padding PyTorch picks for `forward(x, output_size=[wanted])`.
+///
+/// PyTorch accepts a wanted length between the unpadded length
+/// `(L-1)*S - 2*P + D*(K-1) + 1` and that plus `S - 1`, and uses the difference as the
+/// output padding. Returns `None` where PyTorch raises an error (`wanted` outside that
+/// range, or any of `len_in`, `kernel`, `stride`, `dilation` zero) and for `wanted == 0`,
+/// which no layer of this crate produces. The result is always a legal `OP` (it is below
+/// `S`, hence below `max(S, D)`).
+///
+/// ```
+/// use conv_transpose::{output_padding_for, ConvTranspose1d};
+/// // HiFi-GAN-like: L = 10, K = 4, S = 2, P = 1, D = 1 gives 20 frames with OP = 0.
+/// assert_eq!(output_padding_for(10, 4, 2, 1, 1, 20), Some(0));
+/// assert_eq!(output_padding_for(10, 4, 2, 1, 1, 21), Some(1));
+/// assert_eq!(output_padding_for(10, 4, 2, 1, 1, 22), None);
+///
+/// // In a const context, to name the layer type that produces the wanted length:
+/// const OP: usize = match output_padding_for(10, 4, 2, 1, 1, 21) {
+///     Some(op) => op,
+///     None => panic!("no output padding gives 21 frames"),
+/// };
+/// type Layer = ConvTranspose1d<10, 1, 1, 4, 2, 1, 1, OP>;
+/// assert_eq!(Layer::OUT_LEN, 21);
+/// ```
+pub const fn output_padding_for(
+    len_in: usize,
+    kernel: usize,
+    stride: usize,
+    padding: usize,
+    dilation: usize,
+    wanted: usize,
+) -> Option<usize> {
+    if len_in == 0 || kernel == 0 || stride == 0 || dilation == 0 || wanted == 0 {
+        return None;
+    }
+    let unpadded_full = (len_in - 1) * stride + dilation * (kernel - 1) + 1;
+    // PyTorch computes this length in signed arithmetic; a negative minimum still
+    // admits only wanted lengths >= 0, and so does this comparison.
+    if wanted + 2 * padding < unpadded_full {
+        return None;
+    }
+    let op = wanted + 2 * padding - unpadded_full;
+    if op > stride - 1 {
+        return None;
+    }
+    Some(op)
+}

@@ -1,0 +1,585 @@
+//! The const-generic layer types.
+
+use core::mem::MaybeUninit;
+use core::ptr::addr_of_mut;
+
+use crate::kernels::{self, Strides};
+use crate::{Element, Error, Geometry};
+
+/// A 1-D transposed convolution with groups, with the exact semantics of PyTorch's
+/// `nn.ConvTranspose1d`. Most code names it through an alias: [`ConvTranspose1d`]
+/// (dense, one group) or [`DepthwiseConvTranspose1d`] (one group per channel).
+///
+/// ```text
+/// full[i*S + k*D][co] += x[i][ci] * w[ci][co - g*COUT_G][k]   (ci, co in the same group g)
+/// y[n][co]             = full[n + P][co] + bias[co]            (0 <= n < OUT_LEN)
+/// OUT_LEN              = (L-1)*S - 2*P + D*(K-1) + OP + 1
+/// ```
+///
+/// # Generics
+/// - `L`: input frames, `>= 1`.
+/// - `CIN`, `COUT`: input and output channels, `>= 1`.
+/// - `COUT_G`: output channels per group, the middle dimension of PyTorch's weight
+///   `(CIN, COUT/G, K)`. The group count is [`Self::GROUPS`] `= COUT / COUT_G`; it must
+///   divide `CIN`. `COUT_G = COUT` is a dense layer, `COUT_G = 1` with `CIN = COUT`
+///   a depthwise one. (Stable Rust cannot size an array by `COUT / G`, so the type is
+///   keyed by the per-group count the weights are stored by.)
+/// - `K`: taps, `>= 1`. `S`: stride, `>= 1`. `P`: padding, cropped from each end.
+///   `D`: dilation, `>= 1`. `OP`: output padding, `< max(S, D)` as PyTorch requires.
+/// - `T`: the element type, `f32` (default) or `f64`.
+///
+/// Any other combination, or an output shorter than one frame, does not compile, with
+/// an error that names the rule:
+///
+/// ```compile_fail
+/// # use conv_transpose::ConvTranspose1d;
+/// // Output padding 2 with stride 2 and dilation 1 breaks OP < max(S, D).
+/// type Bad = ConvTranspose1d<8, 1, 1, 3, 2, 0, 1, 2>;
+/// let _ = Bad::OUT_LEN;
+/// ```
+///
+/// # Weights
+/// The layer owns its weights, packed as `(K, CIN, COUT/G)` for the kernels: exactly
+/// `K * CIN * COUT / G` values, no zero blocks for groups. The `const fn` constructors
+/// repack PyTorch, MLX or MAX layouts at compile time when the layer is a `static`, so
+/// flash holds kernel-ready weights and nothing is copied at run time. For a layer too
+/// large for the stack (HiFi-GAN's 512 -> 256, K = 16 is 8 MiB), build it where it will
+/// live with [`Self::init_from_torch`] (and `_mlx`, `_max`), or with
+/// `boxed_from_torch` under the `std` feature.
+///
+/// The layer holds no state: it is immutable, `Sync`, and can be shared by any number of
+/// streams or threads.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GroupedConvTranspose1d<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const COUT_G: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize = 0,
+    const D: usize = 1,
+    const OP: usize = 0,
+    T = f32,
+> {
+    /// Packed `(K, CIN, COUT_G)`: tap-major, then input channel, output channel of its group.
+    weight: [[[T; COUT_G]; CIN]; K],
+    bias: Option<[T; COUT]>,
+}
+
+/// A dense 1-D transposed convolution (`groups = 1`): PyTorch's
+/// `nn.ConvTranspose1d(CIN, COUT, K, stride=S, padding=P, output_padding=OP, dilation=D)`.
+///
+/// The parameters are those of [`GroupedConvTranspose1d`] (see its `# Generics`), with
+/// `COUT_G = COUT`. Weights come as PyTorch's `(CIN, COUT, K)`, MLX's `(COUT, K, CIN)` or
+/// MAX's `(K, COUT, CIN)`.
+///
+/// ```
+/// use conv_transpose::ConvTranspose1d;
+///
+/// // Upsample a mono signal by 2 with a 4-tap linear-interpolation kernel.
+/// type Up2 = ConvTranspose1d<4, 1, 1, 4, 2, 1>; // L, CIN, COUT, K, S, P
+/// static UP: Up2 = Up2::from_torch(&[[[0.0, 0.5, 1.0, 0.5]]], None);
+///
+/// let x = [[1.0], [2.0], [3.0], [4.0]];
+/// let mut y = [[0.0f32; 1]; Up2::OUT_LEN];
+/// UP.forward(&x, &mut y);
+/// assert_eq!(Up2::OUT_LEN, 8);
+/// assert_eq!(y, [[0.5], [1.0], [1.5], [2.0], [2.5], [3.0], [3.5], [4.0]]);
+/// ```
+pub type ConvTranspose1d<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize = 0,
+    const D: usize = 1,
+    const OP: usize = 0,
+    T = f32,
+> = GroupedConvTranspose1d<L, CIN, COUT, COUT, K, S, P, D, OP, T>;
+
+/// A depthwise 1-D transposed convolution: `C` channels, each filtered on its own
+/// (`groups = C`), as for independent stereo channels. PyTorch's weight is `(C, 1, K)`.
+///
+/// ```
+/// use conv_transpose::DepthwiseConvTranspose1d;
+///
+/// // Left channel repeated (sample-and-hold), right channel zero-stuffed.
+/// type Stereo = DepthwiseConvTranspose1d<2, 2, 2, 2>; // L, C, K, S
+/// let layer = Stereo::from_torch(&[[[1.0, 1.0]], [[1.0, 0.0]]], None);
+/// let mut y = [[0.0f32; 2]; 4];
+/// layer.forward(&[[1.0, 3.0], [2.0, 4.0]], &mut y);
+/// assert_eq!(y, [[1.0, 3.0], [1.0, 0.0], [2.0, 4.0], [2.0, 0.0]]);
+/// ```
+pub type DepthwiseConvTranspose1d<
+    const L: usize,
+    const C: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize = 0,
+    const D: usize = 1,
+    const OP: usize = 0,
+    T = f32,
+> = GroupedConvTranspose1d<L, C, C, 1, K, S, P, D, OP, T>;
+
+/// Writes the packed weights from `$at(k, ci, co)` (global channel indices) in a const
+/// context, where closures cannot be called.
+macro_rules! pack_const {
+    ($at:ident($w:expr)) => {{
+        let first = Self::$at($w, 0, 0, 0);
+        let mut out = [[[first; COUT_G]; CIN]; K];
+        let mut k = 0;
+        while k < K {
+            let mut ci = 0;
+            while ci < CIN {
+                let co0 = ci / Self::CIN_G * COUT_G;
+                let mut j = 0;
+                while j < COUT_G {
+                    out[k][ci][j] = Self::$at($w, k, ci, co0 + j);
+                    j += 1;
+                }
+                ci += 1;
+            }
+            k += 1;
+        }
+        out
+    }};
+}
+
+impl<
+        const L: usize,
+        const CIN: usize,
+        const COUT: usize,
+        const COUT_G: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+        T,
+    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+{
+    /// Every shape rule, checked when the layer is constructed or its lengths are used.
+    const VALID: () = {
+        assert!(
+            L >= 1,
+            "ConvTranspose1d: the input length L must be at least 1"
+        );
+        assert!(
+            CIN >= 1,
+            "ConvTranspose1d: CIN (input channels) must be at least 1"
+        );
+        assert!(
+            COUT >= 1,
+            "ConvTranspose1d: COUT (output channels) must be at least 1"
+        );
+        assert!(
+            K >= 1,
+            "ConvTranspose1d: the kernel size K must be at least 1"
+        );
+        assert!(S >= 1, "ConvTranspose1d: the stride S must be at least 1");
+        assert!(D >= 1, "ConvTranspose1d: the dilation D must be at least 1");
+        assert!(
+            COUT_G >= 1 && COUT % COUT_G == 0,
+            "ConvTranspose1d: groups: COUT_G (output channels per group) must divide COUT"
+        );
+        assert!(
+            CIN % (COUT / COUT_G) == 0,
+            "ConvTranspose1d: groups: the group count G = COUT / COUT_G must divide CIN"
+        );
+        assert!(
+            OP < S || OP < D,
+            "ConvTranspose1d: the output padding OP must be smaller than max(S, D), as in PyTorch"
+        );
+        assert!(
+            (L - 1) * S + D * (K - 1) + OP + 1 > 2 * P,
+            "ConvTranspose1d: the output length (L-1)*S - 2*P + D*(K-1) + OP + 1 must be at least 1"
+        );
+    };
+
+    /// Output frames: `(L-1)*S - 2*P + D*(K-1) + OP + 1`.
+    pub const OUT_LEN: usize = {
+        let () = Self::VALID;
+        (L - 1) * S + D * (K - 1) + OP + 1 - 2 * P
+    };
+
+    /// The group count `G = COUT / COUT_G`.
+    pub const GROUPS: usize = {
+        let () = Self::VALID;
+        COUT / COUT_G
+    };
+
+    /// Input channels per group, `CIN / G`.
+    pub const CIN_G: usize = CIN / Self::GROUPS;
+
+    /// The hyper-parameters as a value.
+    pub const GEOMETRY: Geometry = Geometry {
+        len_in: L,
+        in_channels: CIN,
+        out_channels: COUT,
+        groups: Self::GROUPS,
+        kernel: K,
+        stride: S,
+        padding: P,
+        dilation: D,
+        output_padding: OP,
+    };
+
+    /// Floating-point operations of one forward pass, `2 * L * CIN * COUT_G * K`.
+    pub const FLOPS: usize = Self::GEOMETRY.flops();
+
+    /// The bias, if the layer has one.
+    pub const fn bias(&self) -> Option<&[T; COUT]> {
+        self.bias.as_ref()
+    }
+}
+
+impl<
+        const L: usize,
+        const CIN: usize,
+        const COUT: usize,
+        const COUT_G: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+        T: Copy,
+    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+{
+    const fn torch_at(w: &[[[T; K]; COUT_G]; CIN], k: usize, ci: usize, co: usize) -> T {
+        w[ci][co % COUT_G][k]
+    }
+
+    const fn mlx_at<const CI: usize>(
+        w: &[[[T; CI]; K]; COUT],
+        k: usize,
+        ci: usize,
+        co: usize,
+    ) -> T {
+        w[co][k][ci % CI]
+    }
+
+    const fn max_at<const CI: usize>(
+        w: &[[[T; CI]; COUT]; K],
+        k: usize,
+        ci: usize,
+        co: usize,
+    ) -> T {
+        w[k][co][ci % CI]
+    }
+
+    const fn copy_bias(bias: Option<&[T; COUT]>) -> Option<[T; COUT]> {
+        match bias {
+            Some(b) => Some(*b),
+            None => None,
+        }
+    }
+
+    /// The layer from PyTorch's weight `(CIN, COUT/G, K)` (`nn.ConvTranspose1d.weight`)
+    /// and optional bias `(COUT)`.
+    ///
+    /// A `const fn`: in a `static` or `const` the weights are repacked by the compiler and
+    /// land in flash. At run time the layer is built on the stack; for large layers use
+    /// [`Self::init_from_torch`].
+    pub const fn from_torch(weight: &[[[T; K]; COUT_G]; CIN], bias: Option<&[T; COUT]>) -> Self {
+        let () = Self::VALID;
+        Self {
+            weight: pack_const!(torch_at(weight)),
+            bias: Self::copy_bias(bias),
+        }
+    }
+
+    /// The layer from MLX's weight `(COUT, K, CIN/G)` (`mlx.nn.ConvTranspose1d.weight`,
+    /// channels last) and optional bias `(COUT)`. `CI` must be `CIN / G`.
+    ///
+    /// MLX's weight is PyTorch's with the axes moved, `w_mlx[co][k][c] =
+    /// w_torch[g*CIN_G + c][co - g*COUT_G][k]` for `co` in group `g`; no tap is reversed.
+    pub const fn from_mlx<const CI: usize>(
+        weight: &[[[T; CI]; K]; COUT],
+        bias: Option<&[T; COUT]>,
+    ) -> Self {
+        let () = Self::VALID;
+        assert!(
+            CI == Self::CIN_G,
+            "from_mlx: the weight's last dimension must be CIN / groups"
+        );
+        Self {
+            weight: pack_const!(mlx_at(weight)),
+            bias: Self::copy_bias(bias),
+        }
+    }
+
+    /// The layer from MAX's weight `(K, COUT, CIN/G)` (`max.nn.ConvTranspose1d` with
+    /// `permute=False`) and optional bias `(COUT)`. `CI` must be `CIN / G`.
+    ///
+    /// MAX's layer has no groups; for grouped layers this follows MLX's convention for the
+    /// last axis (the input channel within the output channel's group).
+    pub const fn from_max<const CI: usize>(
+        weight: &[[[T; CI]; COUT]; K],
+        bias: Option<&[T; COUT]>,
+    ) -> Self {
+        let () = Self::VALID;
+        assert!(
+            CI == Self::CIN_G,
+            "from_max: the weight's last dimension must be CIN / groups"
+        );
+        Self {
+            weight: pack_const!(max_at(weight)),
+            bias: Self::copy_bias(bias),
+        }
+    }
+
+    /// Builds the layer in `slot` without ever holding it on the stack, reading weight
+    /// `(k, ci, co)` (global channel indices) from `at`.
+    fn init_with<'a>(
+        slot: &'a mut MaybeUninit<Self>,
+        bias: Option<&[T; COUT]>,
+        at: impl Fn(usize, usize, usize) -> T,
+    ) -> &'a mut Self {
+        let () = Self::VALID;
+        let layer = slot.as_mut_ptr();
+        // SAFETY: `layer` points to memory valid for writes of a `Self`; `addr_of_mut!`
+        // takes the field's address without making a reference to uninitialised memory.
+        let weight = unsafe { addr_of_mut!((*layer).weight) }.cast::<T>();
+        let mut packed = 0;
+        for k in 0..K {
+            for ci in 0..CIN {
+                let co0 = ci / Self::CIN_G * COUT_G;
+                for co in co0..co0 + COUT_G {
+                    // SAFETY: `weight` is a `[[[T; COUT_G]; CIN]; K]`: `K*CIN*COUT_G`
+                    // contiguous `T`s (arrays have no padding), and `packed` counts
+                    // them in order, ending below that number.
+                    unsafe { weight.add(packed).write(at(k, ci, co)) };
+                    packed += 1;
+                }
+            }
+        }
+        // SAFETY: as above, for the `bias` field.
+        unsafe { addr_of_mut!((*layer).bias).write(Self::copy_bias(bias)) };
+        // SAFETY: both fields were written above; a layer has no other bytes to initialise.
+        unsafe { slot.assume_init_mut() }
+    }
+
+    /// [`Self::from_torch`], built in place in `slot` (a `static`, a `Box`, a buffer in
+    /// external RAM), for layers too large for the stack. Returns the initialised layer.
+    ///
+    /// ```
+    /// use core::mem::MaybeUninit;
+    /// use conv_transpose::ConvTranspose1d;
+    ///
+    /// type Big = ConvTranspose1d<4, 64, 64, 16, 8>; // 256 KiB of weights
+    /// let weight = vec![[[0.01f32; 16]; 64]; 64];
+    /// let mut slot = Box::new(MaybeUninit::<Big>::uninit());
+    /// let layer: &Big = Big::init_from_torch(&mut slot, weight[..].try_into().unwrap(), None);
+    /// let x = [[1.0f32; 64]; 4];
+    /// let mut y = [[0.0f32; 64]; Big::OUT_LEN];
+    /// layer.forward(&x, &mut y);
+    /// assert!((y[0][0] - 0.64).abs() < 1e-5);
+    /// ```
+    pub fn init_from_torch<'a>(
+        slot: &'a mut MaybeUninit<Self>,
+        weight: &[[[T; K]; COUT_G]; CIN],
+        bias: Option<&[T; COUT]>,
+    ) -> &'a mut Self {
+        Self::init_with(slot, bias, |k, ci, co| Self::torch_at(weight, k, ci, co))
+    }
+
+    /// [`Self::from_mlx`], built in place in `slot`; see [`Self::init_from_torch`].
+    pub fn init_from_mlx<'a, const CI: usize>(
+        slot: &'a mut MaybeUninit<Self>,
+        weight: &[[[T; CI]; K]; COUT],
+        bias: Option<&[T; COUT]>,
+    ) -> &'a mut Self {
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_mlx: the weight's last dimension must be CIN / groups"
+            )
+        };
+        Self::init_with(slot, bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
+    }
+
+    /// [`Self::from_max`], built in place in `slot`; see [`Self::init_from_torch`].
+    pub fn init_from_max<'a, const CI: usize>(
+        slot: &'a mut MaybeUninit<Self>,
+        weight: &[[[T; CI]; COUT]; K],
+        bias: Option<&[T; COUT]>,
+    ) -> &'a mut Self {
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_max: the weight's last dimension must be CIN / groups"
+            )
+        };
+        Self::init_with(slot, bias, |k, ci, co| Self::max_at(weight, k, ci, co))
+    }
+}
+
+#[cfg(feature = "std")]
+impl<
+        const L: usize,
+        const CIN: usize,
+        const COUT: usize,
+        const COUT_G: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+        T: Copy,
+    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+{
+    fn boxed(
+        init: impl for<'a> FnOnce(&'a mut MaybeUninit<Self>) -> &'a mut Self,
+    ) -> std::boxed::Box<Self> {
+        let mut slot = std::boxed::Box::<Self>::new_uninit();
+        init(&mut slot);
+        // SAFETY: `init` is one of this type's `init_from_*`, each of which initialises
+        // the whole slot before returning (a panic unwinds past this line).
+        unsafe { slot.assume_init() }
+    }
+
+    /// [`Self::from_torch`] on the heap, never on the stack (`std` only: the crate
+    /// allocates nowhere else).
+    pub fn boxed_from_torch(
+        weight: &[[[T; K]; COUT_G]; CIN],
+        bias: Option<&[T; COUT]>,
+    ) -> std::boxed::Box<Self> {
+        Self::boxed(|slot| Self::init_from_torch(slot, weight, bias))
+    }
+
+    /// [`Self::from_mlx`] on the heap (`std` only).
+    pub fn boxed_from_mlx<const CI: usize>(
+        weight: &[[[T; CI]; K]; COUT],
+        bias: Option<&[T; COUT]>,
+    ) -> std::boxed::Box<Self> {
+        Self::boxed(|slot| Self::init_from_mlx(slot, weight, bias))
+    }
+
+    /// [`Self::from_max`] on the heap (`std` only).
+    pub fn boxed_from_max<const CI: usize>(
+        weight: &[[[T; CI]; COUT]; K],
+        bias: Option<&[T; COUT]>,
+    ) -> std::boxed::Box<Self> {
+        Self::boxed(|slot| Self::init_from_max(slot, weight, bias))
+    }
+}
+
+impl<
+        const L: usize,
+        const CIN: usize,
+        const COUT: usize,
+        const COUT_G: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+        T: Element,
+    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+{
+    fn run(&self, x: &[T], xs: Strides, y: &mut [T], ys: Strides) {
+        let mut acc = [T::Acc::default(); COUT_G];
+        kernels::scalar::forward(
+            &Self::GEOMETRY,
+            Self::OUT_LEN,
+            self.weight.as_flattened().as_flattened(),
+            self.bias.as_ref().map(|b| &b[..]),
+            x,
+            xs,
+            y,
+            ys,
+            &mut acc,
+        );
+    }
+
+    /// One forward pass, channels last (`NLC`, as MLX and MAX): `x[frame][channel]`.
+    ///
+    /// Every element of `y` is written. `N` must be [`Self::OUT_LEN`], or the call
+    /// does not compile:
+    ///
+    /// ```compile_fail
+    /// # use conv_transpose::ConvTranspose1d;
+    /// type Up = ConvTranspose1d<4, 1, 1, 2, 2>; // OUT_LEN = 8
+    /// let up = Up::from_torch(&[[[1.0, 1.0]]], None);
+    /// let mut y = [[0.0f32; 1]; 7];
+    /// up.forward(&[[0.0]; 4], &mut y);
+    /// ```
+    #[inline]
+    pub fn forward<const N: usize>(&self, x: &[[T; CIN]; L], y: &mut [[T; COUT]; N]) {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            x.as_flattened(),
+            Strides::nlc(CIN),
+            y.as_flattened_mut(),
+            Strides::nlc(COUT),
+        );
+    }
+
+    /// One forward pass, channels first (`NCL`, as PyTorch): `x[channel][frame]`.
+    /// `N` must be [`Self::OUT_LEN`], or the call does not compile.
+    #[inline]
+    pub fn forward_ncl<const N: usize>(&self, x: &[[T; L]; CIN], y: &mut [[T; N]; COUT]) {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward_ncl: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            x.as_flattened(),
+            Strides::ncl(L),
+            y.as_flattened_mut(),
+            Strides::ncl(N),
+        );
+    }
+
+    /// [`Self::forward`] over a batch: input `b` gives output `b`.
+    ///
+    /// # Errors
+    /// [`Error::BatchMismatch`] if `x` and `y` differ in length; then nothing is written.
+    pub fn forward_batch<const N: usize>(
+        &self,
+        x: &[[[T; CIN]; L]],
+        y: &mut [[[T; COUT]; N]],
+    ) -> Result<(), Error> {
+        if x.len() != y.len() {
+            return Err(Error::BatchMismatch {
+                inputs: x.len(),
+                outputs: y.len(),
+            });
+        }
+        for (x, y) in x.iter().zip(y) {
+            self.forward(x, y);
+        }
+        Ok(())
+    }
+
+    /// [`Self::forward_ncl`] over a batch (`NCL`, as PyTorch's `(N, C, L)` tensors).
+    ///
+    /// # Errors
+    /// [`Error::BatchMismatch`] if `x` and `y` differ in length; then nothing is written.
+    pub fn forward_batch_ncl<const N: usize>(
+        &self,
+        x: &[[[T; L]; CIN]],
+        y: &mut [[[T; N]; COUT]],
+    ) -> Result<(), Error> {
+        if x.len() != y.len() {
+            return Err(Error::BatchMismatch {
+                inputs: x.len(),
+                outputs: y.len(),
+            });
+        }
+        for (x, y) in x.iter().zip(y) {
+            self.forward_ncl(x, y);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! 1-D transposed convolution (`ConvTranspose1d`) for microcontrollers and hosts.
+//!
+//! `#![no_std]`, no allocation, shapes checked at compile time, and the exact semantics of
+//! PyTorch's `nn.ConvTranspose1d`: stride, padding, dilation, output padding, groups and
+//! an optional bias. A layer is a const-generic type whose output length is a constant;
+//! its weights are repacked by a `const fn` so that a `static` layer sits in flash ready
+//! for the kernel.
+//!
+//! ```
+//! use conv_transpose::ConvTranspose1d;
+//!
+//! // Two input channels to one output channel, upsampling by 2 (L = 3, K = 2, S = 2).
+//! type Layer = ConvTranspose1d<3, 2, 1, 2, 2>;
+//!
+//! // PyTorch layout (CIN, COUT, K), as `nn.ConvTranspose1d(2, 1, 2, stride=2).weight`.
+//! static WEIGHT: [[[f32; 2]; 1]; 2] = [[[1.0, 0.5]], [[-1.0, 0.25]]];
+//! static LAYER: Layer = Layer::from_torch(&WEIGHT, Some(&[0.125]));
+//!
+//! // Channels last: frame i holds [channel 0, channel 1].
+//! let x = [[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]];
+//! let mut y = [[0.0f32; 1]; Layer::OUT_LEN]; // (3-1)*2 + (2-1) + 1 = 6 frames
+//! LAYER.forward(&x, &mut y);
+//! assert_eq!(y, [[1.125], [0.625], [-0.875], [0.375], [0.125], [1.625]]);
+//!
+//! // The same layer on PyTorch's channels-first tensors.
+//! let x_ncl = [[1.0, 0.0, 2.0], [0.0, 1.0, 2.0]];
+//! let mut y_ncl = [[0.0f32; Layer::OUT_LEN]; 1];
+//! LAYER.forward_ncl(&x_ncl, &mut y_ncl);
+//! assert_eq!(y_ncl[0], [1.125, 0.625, -0.875, 0.375, 0.125, 1.625]);
+//! ```
+//!
+//! # Layers
+//! - [`ConvTranspose1d`]`<L, CIN, COUT, K, S, P = 0, D = 1, OP = 0, T = f32>`: dense.
+//! - [`DepthwiseConvTranspose1d`]`<L, C, K, S, P, D, OP, T>`: every channel on its own.
+//! - [`GroupedConvTranspose1d`]`<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>`: any groups;
+//!   the other two are aliases of it.
+//!
+//! Each has `forward` (channels last, `NLC`), `forward_ncl` (channels first, as PyTorch),
+//! and batch forms over slices of those. Weights are accepted in the layouts of PyTorch
+//! (`from_torch`), MLX (`from_mlx`) and Modular MAX (`from_max`).
+//!
+//! # Semantics
+//! With `full[i*S + k*D][co] += x[i][ci] * w[ci][co][k]` over every input frame `i` and
+//! tap `k`, output frame `n` is `full[n + P][co] + bias[co]`, for
+//! `OUT_LEN = (L-1)*S - 2*P + D*(K-1) + OP + 1` frames. Padding crops the full result; the
+//! `OP` frames of output padding receive only the bias. [`output_padding_for`] gives the
+//! `OP` PyTorch picks for `forward(x, output_size=...)`.
+//!
+//! Floats are IEEE: NaN and infinity propagate to every output they reach and to no other.
+//! Sums run in the element type, taps in increasing order, each product rounded before it
+//! is added; results differ from PyTorch's by rounding only.
+//!
+//! # Kernels
+//! The portable kernel is polyphase: it never multiplies by the zeros that stride
+//! inserts, so a forward pass costs at most `L * CIN * COUT/G * K` multiply-adds
+//! (fewer where padding crops). It is output-stationary: each output is written once.
+//!
+//! # Crate features
+//! - `std` (default): `boxed_from_torch`, `boxed_from_mlx` and `boxed_from_max`, which
+//!   build a large layer directly on the heap; `num-traits`' std support. Without it the
+//!   crate is `#![no_std]` with no allocator.
+//! - `libm`: float maths without `std` through the `libm` crate (it turns on `num-traits`'
+//!   `libm` backend, so `num_traits::Float` works for `f32`/`f64` in firmware).
+//! - `defmt`: `defmt::Format` for [`Geometry`] and [`Error`], to log them from firmware.
+#![no_std]
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+#[cfg(feature = "std")]
+extern crate std;
+
+mod element;
+mod error;
+mod geometry;
+mod kernels;
+mod layer;
+
+pub use element::Element;
+pub use error::Error;
+pub use geometry::{output_padding_for, Geometry};
+pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
