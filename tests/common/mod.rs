@@ -1,0 +1,320 @@
+//! Test helpers: a seeded generator, the f64 oracle, layout conversions, and one check
+//! that runs every constructor and tensor layout of a layer against a reference.
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use std::boxed::Box;
+use std::mem::MaybeUninit;
+use std::vec::Vec;
+
+use conv_transpose::{Element, Geometry, GroupedConvTranspose1d};
+use num_traits::float::FloatCore;
+use num_traits::AsPrimitive;
+
+/// xorshift64*: deterministic, seedable, no dependency.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// Uniform in [-1, 1).
+    pub fn uniform(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let bits = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
+        bits as f64 / (1u64 << 52) as f64 - 1.0
+    }
+
+    pub fn vec(&mut self, n: usize) -> Vec<f64> {
+        (0..n).map(|_| self.uniform()).collect()
+    }
+}
+
+/// What the oracle knows of each output: its value, the sum of the magnitudes of the
+/// terms that make it (bias included), and how many products it sums.
+pub struct Reference {
+    pub y: Vec<f64>,
+    pub magnitude: Vec<f64>,
+    pub terms: Vec<usize>,
+}
+
+/// The definition, scattered as written: `full[i*S + k*D][co] += x[i][ci] * w[ci][co_g][k]`
+/// for `ci` and `co` in the same group, then crop `P`, add the bias. f64 throughout.
+///
+/// `x` is NLC (`L * CIN`), `w` PyTorch's `(CIN, COUT/G, K)`, and the result NLC.
+pub fn oracle(g: &Geometry, x: &[f64], w: &[f64], bias: Option<&[f64]>) -> Reference {
+    let (cin, cout) = (g.in_channels, g.out_channels);
+    let (cin_g, cout_g) = (cin / g.groups, cout / g.groups);
+    assert_eq!(x.len(), g.len_in * cin);
+    assert_eq!(w.len(), cin * cout_g * g.kernel);
+    let full_len = g.full_len();
+    let mut full = vec![0.0; full_len * cout];
+    let mut magnitude = vec![0.0; full_len * cout];
+    let mut terms = vec![0usize; full_len * cout];
+    for i in 0..g.len_in {
+        for ci in 0..cin {
+            let grp = ci / cin_g;
+            for j in 0..cout_g {
+                let co = grp * cout_g + j;
+                for k in 0..g.kernel {
+                    let m = i * g.stride + k * g.dilation;
+                    let p = x[i * cin + ci] * w[(ci * cout_g + j) * g.kernel + k];
+                    full[m * cout + co] += p;
+                    magnitude[m * cout + co] += p.abs();
+                    terms[m * cout + co] += 1;
+                }
+            }
+        }
+    }
+    let len_out = g.len_out().expect("valid geometry");
+    let mut r = Reference {
+        y: vec![],
+        magnitude: vec![],
+        terms: vec![],
+    };
+    for n in 0..len_out {
+        for co in 0..cout {
+            let m = (n + g.padding) * cout + co;
+            let b = bias.map_or(0.0, |b| b[co]);
+            r.y.push(full[m] + b);
+            r.magnitude.push(magnitude[m] + b.abs());
+            r.terms.push(terms[m]);
+        }
+    }
+    r
+}
+
+/// Rounds to the element type and back, so the reference sees exactly the test's inputs.
+pub fn round_to<T>(v: &[f64]) -> Vec<f64>
+where
+    T: Copy + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
+    v.iter().map(|&a| AsPrimitive::<T>::as_(a).as_()).collect()
+}
+
+/// Asserts `got` (flat NLC) is within the rounding bound of the reference.
+///
+/// Tolerance: an output sums `n` products and a bias. Each product and each addition
+/// rounds once, so the computed value differs from the exact one by at most about
+/// `(n + 1) * u * sum(|terms|)`, with `u` the unit roundoff of the element type
+/// (2^-24 for f32, 2^-53 for f64). We allow `2 * (n + 2) * u * sum(|terms|)`: the
+/// factor 2 covers the reference's own rounding (f64), and `n + 2` a margin for the
+/// bias. This bound cannot fail by bad luck, yet a wrong or missing tap changes an
+/// output by about one term, `sum(|terms|) / n`, which exceeds it whenever
+/// `2 * (n + 2)^2 * u < 1`: `n` up to 2800 in f32, far more than any case here has. An
+/// output that nothing reaches must equal its bias exactly, and an output left unwritten
+/// (the buffers are pre-filled with NaN) fails.
+pub fn assert_close<T>(what: &str, got: &[T], reference: &Reference)
+where
+    T: Element + FloatCore + AsPrimitive<f64>,
+{
+    assert_eq!(got.len(), reference.y.len(), "{what}: length");
+    let u = T::epsilon().as_() / 2.0;
+    for (idx, (&g, &want)) in got.iter().zip(&reference.y).enumerate() {
+        let g: f64 = g.as_();
+        let tol = 2.0 * (reference.terms[idx] as f64 + 2.0) * u * reference.magnitude[idx];
+        let err = (g - want).abs();
+        assert!(
+            err <= tol,
+            "{what}: output {idx} is {g}, reference {want} (error {err:e} > tolerance {tol:e}, {} terms)",
+            reference.terms[idx]
+        );
+    }
+}
+
+/// A boxed 2-D array filled by `f`, built on the heap (large layers overflow the stack).
+pub fn arr2<E: Copy, const A: usize, const B: usize>(
+    f: impl Fn(usize, usize) -> E,
+) -> Box<[[E; B]; A]> {
+    let v: Vec<[E; B]> = (0..A).map(|a| core::array::from_fn(|b| f(a, b))).collect();
+    v.into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!())
+}
+
+/// A boxed 3-D array filled by `f`; rows of `B * C` elements pass through the stack.
+pub fn arr3<E: Copy, const A: usize, const B: usize, const C: usize>(
+    f: impl Fn(usize, usize, usize) -> E,
+) -> Box<[[[E; C]; B]; A]> {
+    let v: Vec<[[E; C]; B]> = (0..A)
+        .map(|a| core::array::from_fn(|b| core::array::from_fn(|c| f(a, b, c))))
+        .collect();
+    v.into_boxed_slice()
+        .try_into()
+        .unwrap_or_else(|_| unreachable!())
+}
+
+/// A test case: inputs and the reference outputs, all flat f64.
+pub struct Case {
+    pub name: String,
+    /// `batch` items of NLC input, `L * CIN` each.
+    pub x: Vec<Vec<f64>>,
+    /// PyTorch layout `(CIN, COUT/G, K)`.
+    pub w: Vec<f64>,
+    pub bias: Option<Vec<f64>>,
+    /// One reference per batch item (NLC).
+    pub reference: Vec<Reference>,
+}
+
+impl Case {
+    /// Random inputs in [-1, 1) rounded to `T`, with the oracle as the reference.
+    pub fn random<T>(g: &Geometry, batch: usize, with_bias: bool, seed: u64) -> Case
+    where
+        T: Copy + AsPrimitive<f64>,
+        f64: AsPrimitive<T>,
+    {
+        let mut rng = Rng::new(seed);
+        let cout_g = g.out_channels / g.groups;
+        let w = round_to::<T>(&rng.vec(g.in_channels * cout_g * g.kernel));
+        let bias = with_bias.then(|| round_to::<T>(&rng.vec(g.out_channels)));
+        let x: Vec<Vec<f64>> = (0..batch)
+            .map(|_| round_to::<T>(&rng.vec(g.len_in * g.in_channels)))
+            .collect();
+        let reference = x
+            .iter()
+            .map(|x| oracle(g, x, &w, bias.as_deref()))
+            .collect();
+        Case {
+            name: format!("{g:?} bias={with_bias}"),
+            x,
+            w,
+            bias,
+            reference,
+        }
+    }
+}
+
+/// Runs every way of building the layer (PyTorch, MLX and MAX layouts; `const fn` and
+/// in place) and every forward form (NLC, NCL, both batch forms), each into a buffer
+/// pre-filled with NaN, and compares each result with the case's reference.
+///
+/// `CI` is `CIN / G`, the last axis of the MLX and MAX weights.
+pub fn check_layer<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const CI: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+    const N: usize,
+    T,
+>(
+    case: &Case,
+) where
+    T: Element + FloatCore + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
+    type Layer<
+        const L: usize,
+        const CIN: usize,
+        const COUT: usize,
+        const CG: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+        T,
+    > = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, T>;
+    let g = Layer::<L, CIN, COUT, CG, K, S, P, D, OP, T>::GEOMETRY;
+    assert_eq!(Layer::<L, CIN, COUT, CG, K, S, P, D, OP, T>::OUT_LEN, N);
+    assert_eq!(g.in_channels / g.groups, CI);
+    let t = |v: f64| -> T { v.as_() };
+    let cin_g = CI;
+    let torch = arr3::<T, CIN, CG, K>(|ci, j, k| t(case.w[(ci * CG + j) * K + k]));
+    // MLX (COUT, K, CIN/G) and MAX (K, COUT, CIN/G): weight of output co, tap k, and
+    // input channel c of co's group.
+    let mlx = arr3::<T, COUT, K, CI>(|co, k, c| {
+        let ci = co / CG * cin_g + c;
+        t(case.w[(ci * CG + co % CG) * K + k])
+    });
+    let max = arr3::<T, K, COUT, CI>(|k, co, c| {
+        let ci = co / CG * cin_g + c;
+        t(case.w[(ci * CG + co % CG) * K + k])
+    });
+    let bias: Option<[T; COUT]> = case
+        .bias
+        .as_ref()
+        .map(|b| core::array::from_fn(|co| t(b[co])));
+    let bias = bias.as_ref();
+
+    // The `const fn` constructors return the layer by value, through the stack: call them
+    // at run time only for layers that fit it comfortably. Larger ones (megabytes) are
+    // what the in-place constructors are for, and those run for every case.
+    let by_value = core::mem::size_of::<Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>>() <= 256 * 1024;
+    let mut slots: Vec<Box<MaybeUninit<Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>>>> =
+        (0..6).map(|_| Box::new_uninit()).collect();
+    let [s0, s1, s2, s3, s4, s5] = &mut slots[..] else {
+        unreachable!()
+    };
+    let mut layers: Vec<(&str, &Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>)> = vec![
+        ("init_from_torch", Layer::init_from_torch(s3, &torch, bias)),
+        ("init_from_mlx", Layer::init_from_mlx(s4, &mlx, bias)),
+        ("init_from_max", Layer::init_from_max(s5, &max, bias)),
+    ];
+    if by_value {
+        layers.push(("from_torch", s0.write(Layer::from_torch(&torch, bias))));
+        layers.push(("from_mlx", s1.write(Layer::from_mlx(&mlx, bias))));
+        layers.push(("from_max", s2.write(Layer::from_max(&max, bias))));
+    }
+
+    let xs_nlc: Vec<Box<[[T; CIN]; L]>> = case
+        .x
+        .iter()
+        .map(|x| arr2::<T, L, CIN>(|i, c| t(x[i * CIN + c])))
+        .collect();
+    let xs_ncl: Vec<Box<[[T; L]; CIN]>> = case
+        .x
+        .iter()
+        .map(|x| arr2::<T, CIN, L>(|c, i| t(x[i * CIN + c])))
+        .collect();
+    let nan = T::nan();
+    for (how, layer) in layers {
+        for (b, reference) in case.reference.iter().enumerate() {
+            let what = format!("{} {how} item {b}", case.name);
+            let mut y = arr2::<T, N, COUT>(|_, _| nan);
+            layer.forward(&xs_nlc[b], &mut y);
+            assert_close(&format!("{what} NLC"), y.as_flattened(), reference);
+
+            let mut y = arr2::<T, COUT, N>(|_, _| nan);
+            layer.forward_ncl(&xs_ncl[b], &mut y);
+            let nlc: Vec<T> = (0..N)
+                .flat_map(|n| (0..COUT).map(move |c| (n, c)))
+                .map(|(n, c)| y[c][n])
+                .collect();
+            assert_close(&format!("{what} NCL"), &nlc, reference);
+        }
+        // Batch forms, every item at once.
+        let xb: Vec<[[T; CIN]; L]> = xs_nlc.iter().map(|x| **x).collect();
+        let mut yb: Vec<[[T; COUT]; N]> = vec![[[nan; COUT]; N]; xb.len()];
+        layer.forward_batch(&xb, &mut yb).unwrap();
+        for (b, reference) in case.reference.iter().enumerate() {
+            assert_close(
+                &format!("{} {how} batch item {b}", case.name),
+                yb[b].as_flattened(),
+                reference,
+            );
+        }
+        let xb: Vec<[[T; L]; CIN]> = xs_ncl.iter().map(|x| **x).collect();
+        let mut yb: Vec<[[T; N]; COUT]> = vec![[[nan; N]; COUT]; xb.len()];
+        layer.forward_batch_ncl(&xb, &mut yb).unwrap();
+        for (b, reference) in case.reference.iter().enumerate() {
+            let nlc: Vec<T> = (0..N)
+                .flat_map(|n| (0..COUT).map(move |c| (n, c)))
+                .map(|(n, c)| yb[b][c][n])
+                .collect();
+            assert_close(
+                &format!("{} {how} batch NCL item {b}", case.name),
+                &nlc,
+                reference,
+            );
+        }
+    }
+}
