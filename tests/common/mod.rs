@@ -147,6 +147,13 @@ pub fn arr3<E: Copy, const A: usize, const B: usize, const C: usize>(
         .unwrap_or_else(|_| unreachable!())
 }
 
+/// `slot.write(make())`, in a frame of its own: a debug build reserves stack for every
+/// by-value temporary of a function, called or not, so the caller must not hold these.
+#[inline(never)]
+fn write_with<V>(slot: &mut MaybeUninit<V>, make: impl FnOnce() -> V) -> &mut V {
+    slot.write(make())
+}
+
 /// A test case: inputs and the reference outputs, all flat f64.
 pub struct Case {
     pub name: String,
@@ -260,9 +267,12 @@ pub fn check_layer<
         ("init_from_max", Layer::init_from_max(s5, &max, bias)),
     ];
     if by_value {
-        layers.push(("from_torch", s0.write(Layer::from_torch(&torch, bias))));
-        layers.push(("from_mlx", s1.write(Layer::from_mlx(&mlx, bias))));
-        layers.push(("from_max", s2.write(Layer::from_max(&max, bias))));
+        layers.push((
+            "from_torch",
+            write_with(s0, || Layer::from_torch(&torch, bias)),
+        ));
+        layers.push(("from_mlx", write_with(s1, || Layer::from_mlx(&mlx, bias))));
+        layers.push(("from_max", write_with(s2, || Layer::from_max(&max, bias))));
     }
 
     let xs_nlc: Vec<Box<[[T; CIN]; L]>> = case
