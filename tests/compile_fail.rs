@@ -1,0 +1,12 @@
+//! Invalid shapes do not compile, and the error names the rule (tests/ui/*.stderr).
+//!
+//! trybuild only type-checks unless a `pass` case is present; with one it builds every
+//! case, so the checks that fire at monomorphisation (a `forward` output of the wrong
+//! length, a mis-shaped MLX or MAX weight) are proven too.
+
+#[test]
+fn shape_rules() {
+    let t = trybuild::TestCases::new();
+    t.pass("tests/ui/pass_*.rs");
+    t.compile_fail("tests/ui/fail_*.rs");
+}
