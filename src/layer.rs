@@ -181,11 +181,11 @@ impl<
         assert!(S >= 1, "ConvTranspose1d: the stride S must be at least 1");
         assert!(D >= 1, "ConvTranspose1d: the dilation D must be at least 1");
         assert!(
-            COUT_G >= 1 && COUT % COUT_G == 0,
+            COUT_G >= 1 && COUT.is_multiple_of(COUT_G),
             "ConvTranspose1d: groups: COUT_G (output channels per group) must divide COUT"
         );
         assert!(
-            CIN % (COUT / COUT_G) == 0,
+            CIN.is_multiple_of(COUT / COUT_G),
             "ConvTranspose1d: groups: the group count G = COUT / COUT_G must divide CIN"
         );
         assert!(

@@ -80,3 +80,8 @@ pub use element::Element;
 pub use error::Error;
 pub use geometry::{output_padding_for, Geometry};
 pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
+
+/// The README's example, compiled and run as a doctest so that it cannot go stale.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -146,3 +146,32 @@ fn static_layer_is_shared_read_only_data() {
     });
     common::assert_close("static", y.as_flattened(), &reference);
 }
+
+/// The `static` layer lies in a mapping the process cannot write: the compiler put the
+/// repacked weights in read-only data (flash, on a microcontroller), and nothing copies
+/// or patches them at start-up.
+#[cfg(target_os = "linux")]
+#[cfg_attr(miri, ignore = "Miri isolates the process from /proc")]
+#[test]
+fn static_layer_is_in_read_only_memory() {
+    let addr = &UP2 as *const _ as usize;
+    let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
+    let perms = maps
+        .lines()
+        .find_map(|line| {
+            let (range, rest) = line.split_once(' ')?;
+            let (lo, hi) = range.split_once('-')?;
+            let (lo, hi) = (
+                usize::from_str_radix(lo, 16).ok()?,
+                usize::from_str_radix(hi, 16).ok()?,
+            );
+            (lo..hi)
+                .contains(&addr)
+                .then(|| rest.split(' ').next().unwrap().to_owned())
+        })
+        .expect("static layer not in any mapping");
+    assert!(
+        perms.starts_with("r-"),
+        "static layer mapped {perms}, expected read-only"
+    );
+}
