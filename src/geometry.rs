@@ -32,22 +32,35 @@ pub struct Geometry {
 }
 
 impl Geometry {
-    /// Length of the full (uncropped) result: `(L-1)*S + D*(K-1) + OP + 1`.
-    pub const fn full_len(&self) -> usize {
-        (self.len_in - 1) * self.stride
-            + self.dilation * (self.kernel - 1)
-            + self.output_padding
-            + 1
-    }
-
-    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where that is below 1.
-    pub const fn len_out(&self) -> Option<usize> {
+    /// Length of the full (uncropped) result, `(L-1)*S + D*(K-1) + OP + 1`, or `None` where
+    /// a size is zero or the arithmetic overflows.
+    const fn full_len(&self) -> Option<usize> {
         if self.len_in == 0 || self.stride == 0 || self.dilation == 0 || self.kernel == 0 {
             return None;
         }
-        let full = self.full_len();
-        if full > 2 * self.padding {
-            Some(full - 2 * self.padding)
+        let Some(a) = (self.len_in - 1).checked_mul(self.stride) else {
+            return None;
+        };
+        let Some(b) = (self.kernel - 1).checked_mul(self.dilation) else {
+            return None;
+        };
+        let Some(ab) = a.checked_add(b) else {
+            return None;
+        };
+        ab.checked_add(self.output_padding + 1)
+    }
+
+    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where that is below 1,
+    /// a size is zero, or the arithmetic overflows.
+    pub const fn len_out(&self) -> Option<usize> {
+        let Some(full) = self.full_len() else {
+            return None;
+        };
+        let Some(crop) = self.padding.checked_mul(2) else {
+            return None;
+        };
+        if full > crop {
+            Some(full - crop)
         } else {
             None
         }
@@ -65,8 +78,13 @@ impl Geometry {
 
     /// Floating-point operations of one forward pass, counted as the benchmarks count
     /// them: `2 * L * CIN * (COUT/G) * K` (a multiply and an add per weight and frame).
+    /// Saturates at `usize::MAX`.
     pub const fn flops(&self) -> usize {
-        2 * self.len_in * self.in_channels * self.out_per_group() * self.kernel
+        2usize
+            .saturating_mul(self.len_in)
+            .saturating_mul(self.in_channels)
+            .saturating_mul(self.out_per_group())
+            .saturating_mul(self.kernel)
     }
 }
 
@@ -102,16 +120,35 @@ pub const fn output_padding_for(
     dilation: usize,
     wanted: usize,
 ) -> Option<usize> {
-    if len_in == 0 || kernel == 0 || stride == 0 || dilation == 0 || wanted == 0 {
+    if wanted == 0 {
         return None;
     }
-    let unpadded_full = (len_in - 1) * stride + dilation * (kernel - 1) + 1;
+    let geometry = Geometry {
+        len_in,
+        in_channels: 1,
+        out_channels: 1,
+        groups: 1,
+        kernel,
+        stride,
+        padding: 0,
+        dilation,
+        output_padding: 0,
+    };
+    let Some(unpadded_full) = geometry.full_len() else {
+        return None;
+    };
     // PyTorch computes this length in signed arithmetic; a negative minimum still
     // admits only wanted lengths >= 0, and so does this comparison.
-    if wanted + 2 * padding < unpadded_full {
+    let Some(target) = padding.checked_mul(2) else {
+        return None;
+    };
+    let Some(target) = wanted.checked_add(target) else {
+        return None;
+    };
+    if target < unpadded_full {
         return None;
     }
-    let op = wanted + 2 * padding - unpadded_full;
+    let op = target - unpadded_full;
     if op > stride - 1 {
         return None;
     }

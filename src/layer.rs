@@ -301,10 +301,12 @@ impl<
         bias: Option<&[T; COUT]>,
     ) -> Self {
         let () = Self::VALID;
-        assert!(
-            CI == Self::CIN_G,
-            "from_mlx: the weight's last dimension must be CIN / groups"
-        );
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_mlx: the weight's last dimension must be CIN / groups"
+            )
+        };
         Self {
             weight: pack_const!(mlx_at(weight)),
             bias: Self::copy_bias(bias),
@@ -321,10 +323,12 @@ impl<
         bias: Option<&[T; COUT]>,
     ) -> Self {
         let () = Self::VALID;
-        assert!(
-            CI == Self::CIN_G,
-            "from_max: the weight's last dimension must be CIN / groups"
-        );
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_max: the weight's last dimension must be CIN / groups"
+            )
+        };
         Self {
             weight: pack_const!(max_at(weight)),
             bias: Self::copy_bias(bias),

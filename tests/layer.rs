@@ -39,6 +39,32 @@ fn geometry_rejects_what_the_types_reject() {
     assert_eq!(Geometry { padding: 3, ..ok }.len_out(), None);
     assert_eq!(Geometry { len_in: 0, ..ok }.len_out(), None);
     assert_eq!(Geometry { stride: 0, ..ok }.len_out(), None);
+    // Overflow is refused, never wrapped.
+    assert_eq!(
+        Geometry {
+            len_in: usize::MAX,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            padding: usize::MAX / 2 + 1,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            len_in: usize::MAX,
+            ..ok
+        }
+        .flops(),
+        usize::MAX
+    );
+    assert_eq!(output_padding_for(2, 3, 2, usize::MAX, 1, 1), None);
 }
 
 #[test]

@@ -49,7 +49,8 @@ pub fn oracle(g: &Geometry, x: &[f64], w: &[f64], bias: Option<&[f64]>) -> Refer
     let (cin_g, cout_g) = (cin / g.groups, cout / g.groups);
     assert_eq!(x.len(), g.len_in * cin);
     assert_eq!(w.len(), cin * cout_g * g.kernel);
-    let full_len = g.full_len();
+    let len_out = g.len_out().expect("valid geometry");
+    let full_len = len_out + 2 * g.padding;
     let mut full = vec![0.0; full_len * cout];
     let mut magnitude = vec![0.0; full_len * cout];
     let mut terms = vec![0usize; full_len * cout];
@@ -68,7 +69,6 @@ pub fn oracle(g: &Geometry, x: &[f64], w: &[f64], bias: Option<&[f64]>) -> Refer
             }
         }
     }
-    let len_out = g.len_out().expect("valid geometry");
     let mut r = Reference {
         y: vec![],
         magnitude: vec![],
