@@ -296,6 +296,8 @@ impl<
     ///
     /// MLX's weight is PyTorch's with the axes moved, `w_mlx[co][k][c] =
     /// w_torch[g*CIN_G + c][co - g*COUT_G][k]` for `co` in group `g`; no tap is reversed.
+    /// (MLX's own tests use one group; `tools/mlx_layout.py` checks the grouped mapping
+    /// against MLX itself.)
     pub const fn from_mlx<const CI: usize>(
         weight: &[[[T; CI]; K]; COUT],
         bias: Option<&[T; COUT]>,
