@@ -50,9 +50,19 @@ impl Geometry {
         ab.checked_add(self.output_padding + 1)
     }
 
-    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where that is below 1,
-    /// a size is zero, or the arithmetic overflows.
+    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where the geometry breaks
+    /// any rule the layer types enforce: a zero size, channels that the groups do not
+    /// divide, `OP >= max(S, D)`, fewer than one output frame, or a length that overflows.
     pub const fn len_out(&self) -> Option<usize> {
+        if self.in_channels == 0
+            || self.out_channels == 0
+            || self.groups == 0
+            || !self.in_channels.is_multiple_of(self.groups)
+            || !self.out_channels.is_multiple_of(self.groups)
+            || (self.output_padding >= self.stride && self.output_padding >= self.dilation)
+        {
+            return None;
+        }
         let Some(full) = self.full_len() else {
             return None;
         };
@@ -66,14 +76,20 @@ impl Geometry {
         }
     }
 
-    /// Input channels per group.
+    /// Input channels per group (0 if `groups` is 0).
     pub const fn in_per_group(&self) -> usize {
-        self.in_channels / self.groups
+        match self.in_channels.checked_div(self.groups) {
+            Some(n) => n,
+            None => 0,
+        }
     }
 
-    /// Output channels per group.
+    /// Output channels per group (0 if `groups` is 0).
     pub const fn out_per_group(&self) -> usize {
-        self.out_channels / self.groups
+        match self.out_channels.checked_div(self.groups) {
+            Some(n) => n,
+            None => 0,
+        }
     }
 
     /// Floating-point operations of one forward pass, counted as the benchmarks count

@@ -28,8 +28,10 @@ use crate::{Element, Error, Geometry};
 ///   `D`: dilation, `>= 1`. `OP`: output padding, `< max(S, D)` as PyTorch requires.
 /// - `T`: the element type, `f32` (default) or `f64`.
 ///
-/// Any other combination, or an output shorter than one frame, does not compile, with
-/// an error that names the rule:
+/// Any other combination, or an output shorter than one frame, does not build, with an
+/// error that names the rule. These are post-monomorphisation errors: `cargo build` and
+/// `cargo test` report them wherever the layer is used; `cargo check` (and so an IDE)
+/// reports them only where the layer is a `static` or `const`.
 ///
 /// ```compile_fail
 /// # use conv_transpose::ConvTranspose1d;
@@ -193,15 +195,18 @@ impl<
             "ConvTranspose1d: the output padding OP must be smaller than max(S, D), as in PyTorch"
         );
         assert!(
-            (L - 1) * S + D * (K - 1) + OP + 1 > 2 * P,
-            "ConvTranspose1d: the output length (L-1)*S - 2*P + D*(K-1) + OP + 1 must be at least 1"
+            Self::GEOMETRY.len_out().is_some(),
+            "ConvTranspose1d: the output length (L-1)*S - 2*P + D*(K-1) + OP + 1 must be at least 1 (and fit in usize)"
         );
     };
 
     /// Output frames: `(L-1)*S - 2*P + D*(K-1) + OP + 1`.
     pub const OUT_LEN: usize = {
         let () = Self::VALID;
-        (L - 1) * S + D * (K - 1) + OP + 1 - 2 * P
+        match Self::GEOMETRY.len_out() {
+            Some(n) => n,
+            None => unreachable!(),
+        }
     };
 
     /// The group count `G = COUT / COUT_G`.
@@ -213,12 +218,16 @@ impl<
     /// Input channels per group, `CIN / G`.
     pub const CIN_G: usize = CIN / Self::GROUPS;
 
-    /// The hyper-parameters as a value.
+    /// The hyper-parameters as a value. It is not checked itself ([`Geometry::len_out`]
+    /// says whether it is valid); the layer's other constants and methods are.
     pub const GEOMETRY: Geometry = Geometry {
         len_in: L,
         in_channels: CIN,
         out_channels: COUT,
-        groups: Self::GROUPS,
+        groups: match COUT.checked_div(COUT_G) {
+            Some(g) => g,
+            None => 0,
+        },
         kernel: K,
         stride: S,
         padding: P,
@@ -438,12 +447,13 @@ impl<
     > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
 {
     fn boxed(
-        init: impl for<'a> FnOnce(&'a mut MaybeUninit<Self>) -> &'a mut Self,
+        bias: Option<&[T; COUT]>,
+        at: impl Fn(usize, usize, usize) -> T,
     ) -> std::boxed::Box<Self> {
         let mut slot = std::boxed::Box::<Self>::new_uninit();
-        init(&mut slot);
-        // SAFETY: `init` is one of this type's `init_from_*`, each of which initialises
-        // the whole slot before returning (a panic unwinds past this line).
+        Self::init_with(&mut slot, bias, at);
+        // SAFETY: `init_with` initialises the whole slot before it returns (a panic
+        // unwinds past this line).
         unsafe { slot.assume_init() }
     }
 
@@ -453,7 +463,7 @@ impl<
         weight: &[[[T; K]; COUT_G]; CIN],
         bias: Option<&[T; COUT]>,
     ) -> std::boxed::Box<Self> {
-        Self::boxed(|slot| Self::init_from_torch(slot, weight, bias))
+        Self::boxed(bias, |k, ci, co| Self::torch_at(weight, k, ci, co))
     }
 
     /// [`Self::from_mlx`] on the heap (`std` only).
@@ -461,7 +471,13 @@ impl<
         weight: &[[[T; CI]; K]; COUT],
         bias: Option<&[T; COUT]>,
     ) -> std::boxed::Box<Self> {
-        Self::boxed(|slot| Self::init_from_mlx(slot, weight, bias))
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_mlx: the weight's last dimension must be CIN / groups"
+            )
+        };
+        Self::boxed(bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
     }
 
     /// [`Self::from_max`] on the heap (`std` only).
@@ -469,7 +485,13 @@ impl<
         weight: &[[[T; CI]; COUT]; K],
         bias: Option<&[T; COUT]>,
     ) -> std::boxed::Box<Self> {
-        Self::boxed(|slot| Self::init_from_max(slot, weight, bias))
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_max: the weight's last dimension must be CIN / groups"
+            )
+        };
+        Self::boxed(bias, |k, ci, co| Self::max_at(weight, k, ci, co))
     }
 }
 

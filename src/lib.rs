@@ -40,8 +40,9 @@
 //! (`from_torch`), MLX (`from_mlx`) and Modular MAX (`from_max`).
 //!
 //! # Semantics
-//! With `full[i*S + k*D][co] += x[i][ci] * w[ci][co][k]` over every input frame `i` and
-//! tap `k`, output frame `n` is `full[n + P][co] + bias[co]`, for
+//! With `full[i*S + k*D][co] += x[i][ci] * w[ci][co - g*COUT/G][k]` over every input
+//! frame `i`, tap `k`, and channels `ci`, `co` of the same group `g` (all of them when
+//! there is one group), output frame `n` is `full[n + P][co] + bias[co]`, for
 //! `OUT_LEN = (L-1)*S - 2*P + D*(K-1) + OP + 1` frames. Padding crops the full result; the
 //! `OP` frames of output padding receive only the bias. [`output_padding_for`] gives the
 //! `OP` PyTorch picks for `forward(x, output_size=...)`.

@@ -39,6 +39,55 @@ fn geometry_rejects_what_the_types_reject() {
     assert_eq!(Geometry { padding: 3, ..ok }.len_out(), None);
     assert_eq!(Geometry { len_in: 0, ..ok }.len_out(), None);
     assert_eq!(Geometry { stride: 0, ..ok }.len_out(), None);
+    // Every rule the types enforce, not only the length.
+    assert_eq!(Geometry { groups: 0, ..ok }.len_out(), None);
+    assert_eq!(Geometry { groups: 0, ..ok }.flops(), 0);
+    assert_eq!(
+        Geometry {
+            in_channels: 3,
+            out_channels: 2,
+            groups: 2,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            in_channels: 2,
+            out_channels: 3,
+            groups: 2,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            out_channels: 0,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            output_padding: 2,
+            ..ok
+        }
+        .len_out(),
+        None
+    );
+    assert_eq!(
+        Geometry {
+            output_padding: 2,
+            dilation: 3,
+            padding: 0,
+            ..ok
+        }
+        .len_out(),
+        Some(11) // (2-1)*2 + 3*(3-1) + 2 + 1
+    );
     // Overflow is refused, never wrapped.
     assert_eq!(
         Geometry {

@@ -30,9 +30,13 @@ fn main() {
     assert_eq!(y[0], [1.0 - 2.0 + 0.25]);
     assert_eq!(y[1], [0.25]); // phase that no tap reaches
 
+    // Inside the signal two taps reach each output: 2 * 1.0 left, 2 * 0.5 right.
     let mut y = [[0.0f32; 2]; Stereo::OUT_LEN];
     STEREO.forward(&[[1.0, 1.0]; 8], &mut y);
+    assert_eq!(y[4], [2.0, 1.0]);
+    // K = S: one tap per output, summed over the group's two input channels.
     let mut y = [[0.0f32; 6]; Groups::OUT_LEN];
     GROUPS.forward(&[[1.0; 4]; 2], &mut y);
     assert_eq!(Groups::GROUPS, 2);
+    assert_eq!(y, [[2.0; 6]; 4]);
 }
