@@ -36,75 +36,53 @@ fn geometry_rejects_what_the_types_reject() {
         output_padding: 0,
     };
     assert_eq!(ok.len_out(), Some(1));
-    assert_eq!(Geometry { padding: 3, ..ok }.len_out(), None);
-    assert_eq!(Geometry { len_in: 0, ..ok }.len_out(), None);
-    assert_eq!(Geometry { stride: 0, ..ok }.len_out(), None);
-    // Every rule the types enforce, not only the length.
-    assert_eq!(Geometry { groups: 0, ..ok }.len_out(), None);
-    assert_eq!(Geometry { groups: 0, ..ok }.flops(), 0);
-    assert_eq!(
+    // Every rule the types enforce, not only the length; overflow refused, never wrapped.
+    let invalid = [
+        Geometry { padding: 3, ..ok },
+        Geometry { len_in: 0, ..ok },
+        Geometry { stride: 0, ..ok },
+        Geometry { groups: 0, ..ok },
         Geometry {
             in_channels: 3,
             out_channels: 2,
             groups: 2,
             ..ok
-        }
-        .len_out(),
-        None
-    );
-    assert_eq!(
+        },
         Geometry {
             in_channels: 2,
             out_channels: 3,
             groups: 2,
             ..ok
-        }
-        .len_out(),
-        None
-    );
-    assert_eq!(
+        },
         Geometry {
             out_channels: 0,
             ..ok
-        }
-        .len_out(),
-        None
-    );
-    assert_eq!(
+        },
         Geometry {
             output_padding: 2,
             ..ok
-        }
-        .len_out(),
-        None
-    );
-    assert_eq!(
-        Geometry {
-            output_padding: 2,
-            dilation: 3,
-            padding: 0,
-            ..ok
-        }
-        .len_out(),
-        Some(11) // (2-1)*2 + 3*(3-1) + 2 + 1
-    );
-    // Overflow is refused, never wrapped.
-    assert_eq!(
+        },
         Geometry {
             len_in: usize::MAX,
             ..ok
-        }
-        .len_out(),
-        None
-    );
-    assert_eq!(
+        },
         Geometry {
             padding: usize::MAX / 2 + 1,
             ..ok
-        }
-        .len_out(),
-        None
-    );
+        },
+    ];
+    for g in invalid {
+        assert_eq!(g.len_out(), None, "{g:?}");
+    }
+    // (2-1)*2 + 3*(3-1) + 2 + 1: output padding 2 is legal once D = 3 > 2.
+    let dilated = Geometry {
+        output_padding: 2,
+        dilation: 3,
+        padding: 0,
+        ..ok
+    };
+    assert_eq!(dilated.len_out(), Some(11));
+    assert_eq!(Geometry { groups: 0, ..ok }.flops(), 0);
     assert_eq!(
         Geometry {
             len_in: usize::MAX,
