@@ -212,11 +212,14 @@ impl<
     /// The group count `G = COUT / COUT_G`.
     pub const GROUPS: usize = {
         let () = Self::VALID;
-        COUT / COUT_G
+        Self::GEOMETRY.groups
     };
 
     /// Input channels per group, `CIN / G`.
-    pub const CIN_G: usize = CIN / Self::GROUPS;
+    pub const CIN_G: usize = {
+        let () = Self::VALID;
+        Self::GEOMETRY.in_per_group()
+    };
 
     /// The hyper-parameters as a value. It is not checked itself ([`Geometry::len_out`]
     /// says whether it is valid); the layer's other constants and methods are.
@@ -279,6 +282,26 @@ impl<
         w[k][co][ci % CI]
     }
 
+    /// MLX's weight `(COUT, K, CI)` needs `CI = CIN / G`; a build error otherwise.
+    const fn check_mlx_axis<const CI: usize>() {
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_mlx: the weight's last dimension must be CIN / groups"
+            )
+        };
+    }
+
+    /// MAX's weight `(K, COUT, CI)` needs `CI = CIN / G`; a build error otherwise.
+    const fn check_max_axis<const CI: usize>() {
+        const {
+            assert!(
+                CI == Self::CIN_G,
+                "from_max: the weight's last dimension must be CIN / groups"
+            )
+        };
+    }
+
     const fn copy_bias(bias: Option<&[T; COUT]>) -> Option<[T; COUT]> {
         match bias {
             Some(b) => Some(*b),
@@ -312,12 +335,7 @@ impl<
         bias: Option<&[T; COUT]>,
     ) -> Self {
         let () = Self::VALID;
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_mlx: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_mlx_axis::<CI>();
         Self {
             weight: pack_const!(mlx_at(weight)),
             bias: Self::copy_bias(bias),
@@ -334,12 +352,7 @@ impl<
         bias: Option<&[T; COUT]>,
     ) -> Self {
         let () = Self::VALID;
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_max: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_max_axis::<CI>();
         Self {
             weight: pack_const!(max_at(weight)),
             bias: Self::copy_bias(bias),
@@ -407,12 +420,7 @@ impl<
         weight: &[[[T; CI]; K]; COUT],
         bias: Option<&[T; COUT]>,
     ) -> &'a mut Self {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_mlx: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_mlx_axis::<CI>();
         Self::init_with(slot, bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
     }
 
@@ -422,12 +430,7 @@ impl<
         weight: &[[[T; CI]; COUT]; K],
         bias: Option<&[T; COUT]>,
     ) -> &'a mut Self {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_max: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_max_axis::<CI>();
         Self::init_with(slot, bias, |k, ci, co| Self::max_at(weight, k, ci, co))
     }
 }
@@ -471,12 +474,7 @@ impl<
         weight: &[[[T; CI]; K]; COUT],
         bias: Option<&[T; COUT]>,
     ) -> std::boxed::Box<Self> {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_mlx: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_mlx_axis::<CI>();
         Self::boxed(bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
     }
 
@@ -485,12 +483,7 @@ impl<
         weight: &[[[T; CI]; COUT]; K],
         bias: Option<&[T; COUT]>,
     ) -> std::boxed::Box<Self> {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_max: the weight's last dimension must be CIN / groups"
-            )
-        };
+        Self::check_max_axis::<CI>();
         Self::boxed(bias, |k, ci, co| Self::max_at(weight, k, ci, co))
     }
 }
