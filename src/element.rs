@@ -4,17 +4,73 @@ use core::fmt::Debug;
 
 use num_traits::float::FloatCore;
 
-mod sealed {
-    pub trait Sealed {}
+pub(crate) mod sealed {
+    use crate::kernels::{self, Args};
+    use crate::{Backend, Element, Error};
+
+    /// What the layers need of an element type beyond [`Element`]: its kernels.
+    pub trait Sealed {
+        /// The backend a layer's `forward` uses for this type.
+        fn best_backend() -> Backend;
+
+        /// Whether `backend` can run this type here.
+        fn supports(backend: Backend) -> bool;
+
+        /// One forward pass on `backend`; `acc` is `COUT/G` accumulators of scratch.
+        ///
+        /// # Errors
+        /// [`Error::BackendUnavailable`] if the CPU lacks `backend` or it has no kernel
+        /// for this type; nothing is written then.
+        fn kernel(
+            backend: Backend,
+            a: &mut Args<'_, Self>,
+            acc: &mut [<Self as Element>::Acc],
+        ) -> Result<(), Error>
+        where
+            Self: Element + Sized;
+    }
+
     /// The IEEE float types, which share one implementation of [`super::Element`].
     pub trait Float {}
-    impl Sealed for f32 {}
+
+    impl Sealed for f32 {
+        fn best_backend() -> Backend {
+            Backend::best()
+        }
+
+        fn supports(backend: Backend) -> bool {
+            backend.is_available()
+        }
+
+        fn kernel(backend: Backend, a: &mut Args<'_, f32>, acc: &mut [f32]) -> Result<(), Error> {
+            kernels::forward_f32(backend, a, acc)
+        }
+    }
     impl Float for f32 {}
-    impl Sealed for f64 {}
+
+    /// `f64` has the portable kernel only.
+    impl Sealed for f64 {
+        fn best_backend() -> Backend {
+            Backend::Scalar
+        }
+
+        fn supports(backend: Backend) -> bool {
+            backend == Backend::Scalar
+        }
+
+        fn kernel(backend: Backend, a: &mut Args<'_, f64>, acc: &mut [f64]) -> Result<(), Error> {
+            if !Self::supports(backend) {
+                return Err(Error::BackendUnavailable { backend });
+            }
+            kernels::scalar::forward(a, acc);
+            Ok(())
+        }
+    }
     impl Float for f64 {}
 }
 
-/// A number type a layer can compute in: `f32` and `f64` today.
+/// A number type a layer can compute in: `f32` (every [`crate::Backend`]) and `f64`
+/// ([`crate::Backend::Scalar`] only) today.
 ///
 /// The kernels work in three steps, and this trait names each of them, so that types
 /// whose accumulator differs from the sample (fixed point: Q15 samples, 64-bit
@@ -24,9 +80,11 @@ mod sealed {
 /// [`Element::finish`].
 ///
 /// For the floats, the accumulator is the float itself and `mac` is `acc + x * w`, rounded
-/// twice (no fused multiply-add in the portable kernel; SIMD kernels may fuse). NaN and
-/// infinity propagate as IEEE arithmetic says: a NaN in an input frame or a weight makes
-/// every output it reaches NaN, and nothing else.
+/// twice in the portable and SSE2 kernels; the AVX2, AVX-512 and NEON kernels fuse it
+/// (one rounding) and sum in another order, so backends agree to rounding, not to the
+/// bit. NaN and infinity propagate as IEEE arithmetic says: a NaN in an input frame or a
+/// weight makes every output it reaches NaN, and nothing else. (Only the sign of a zero
+/// output may differ between backends.)
 ///
 /// The trait is sealed: the kernels rely on its arithmetic being what is documented here.
 pub trait Element:

@@ -2,10 +2,12 @@
 
 use core::fmt;
 
+use crate::Backend;
+
 /// What a layer call can refuse at run time.
 ///
-/// Shapes are checked at compile time; what remains are lengths only known at run time,
-/// such as the number of items in a batch.
+/// Shapes are checked at compile time; what remains is only known at run time: the number
+/// of items in a batch, and what the CPU can run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
@@ -17,6 +19,12 @@ pub enum Error {
         /// Items in the output batch.
         outputs: usize,
     },
+    /// A forced backend that this CPU lacks, or that has no kernel for the layer's element
+    /// type (only [`Backend::Scalar`] runs `f64`); nothing was written.
+    BackendUnavailable {
+        /// The backend asked for.
+        backend: Backend,
+    },
 }
 
 impl fmt::Display for Error {
@@ -25,6 +33,10 @@ impl fmt::Display for Error {
             Error::BatchMismatch { inputs, outputs } => write!(
                 f,
                 "batch has {inputs} inputs but {outputs} outputs; they must be equal"
+            ),
+            Error::BackendUnavailable { backend } => write!(
+                f,
+                "backend {backend} is not available on this CPU or for this element type"
             ),
         }
     }

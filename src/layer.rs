@@ -3,8 +3,8 @@
 use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
 
-use crate::kernels::{self, Strides};
-use crate::{Element, Error, Geometry};
+use crate::kernels::{Args, Strides};
+use crate::{Backend, Element, Error, Geometry};
 
 /// A 1-D transposed convolution with groups, with the exact semantics of PyTorch's
 /// `nn.ConvTranspose1d`. Most code names it through an alias: [`ConvTranspose1d`]
@@ -501,19 +501,35 @@ impl<
         T: Element,
     > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
 {
-    fn run(&self, x: &[T], xs: Strides, y: &mut [T], ys: Strides) {
+    fn run(
+        &self,
+        backend: Backend,
+        x: &[T],
+        xs: Strides,
+        y: &mut [T],
+        ys: Strides,
+    ) -> Result<(), Error> {
         let mut acc = [T::Acc::default(); COUT_G];
-        kernels::scalar::forward(
-            &Self::GEOMETRY,
-            Self::OUT_LEN,
-            self.weight.as_flattened().as_flattened(),
-            self.bias.as_ref().map(|b| &b[..]),
-            x,
-            xs,
-            y,
-            ys,
+        T::kernel(
+            backend,
+            &mut Args::new(
+                &Self::GEOMETRY,
+                Self::OUT_LEN,
+                self.weight.as_flattened().as_flattened(),
+                self.bias.as_ref().map(|b| &b[..]),
+                x,
+                xs,
+                y,
+                ys,
+            ),
             &mut acc,
-        );
+        )
+    }
+
+    /// The backend [`Self::forward`] and the other forms without `_with` use: the best
+    /// this CPU has for `T` ([`Backend::best`] for `f32`, [`Backend::Scalar`] for `f64`).
+    pub fn backend(&self) -> Backend {
+        T::best_backend()
     }
 
     /// One forward pass, channels last (`NLC`, as MLX and MAX): `x[frame][channel]`.
@@ -537,11 +553,54 @@ impl<
             )
         };
         self.run(
+            self.backend(),
             x.as_flattened(),
             Strides::nlc(CIN),
             y.as_flattened_mut(),
             Strides::nlc(COUT),
-        );
+        )
+        .expect("the detected backend is available");
+    }
+
+    /// [`Self::forward`] on a chosen backend.
+    ///
+    /// # Errors
+    /// [`Error::BackendUnavailable`] if this CPU lacks `backend`, or it has no kernel for
+    /// `T`; then nothing is written.
+    ///
+    /// ```
+    /// use conv_transpose::{Backend, ConvTranspose1d, Error};
+    ///
+    /// type Up = ConvTranspose1d<4, 1, 1, 2, 2>;
+    /// let up = Up::from_torch(&[[[1.0, 0.5]]], None);
+    /// let x = [[1.0], [2.0], [3.0], [4.0]];
+    /// let (mut a, mut b) = ([[0.0f32; 1]; 8], [[0.0f32; 1]; 8]);
+    /// up.forward_with(Backend::Scalar, &x, &mut a)?;
+    /// up.forward_with(up.backend(), &x, &mut b)?;
+    /// assert_eq!(a, b);
+    /// # #[cfg(target_arch = "x86_64")]
+    /// # assert_eq!(up.forward_with(Backend::Neon, &x, &mut b), Err(Error::BackendUnavailable { backend: Backend::Neon }));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn forward_with<const N: usize>(
+        &self,
+        backend: Backend,
+        x: &[[T; CIN]; L],
+        y: &mut [[T; COUT]; N],
+    ) -> Result<(), Error> {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            backend,
+            x.as_flattened(),
+            Strides::nlc(CIN),
+            y.as_flattened_mut(),
+            Strides::nlc(COUT),
+        )
     }
 
     /// One forward pass, channels first (`NCL`, as PyTorch): `x[channel][frame]`.
@@ -555,11 +614,38 @@ impl<
             )
         };
         self.run(
+            self.backend(),
             x.as_flattened(),
             Strides::ncl(L),
             y.as_flattened_mut(),
             Strides::ncl(N),
-        );
+        )
+        .expect("the detected backend is available");
+    }
+
+    /// [`Self::forward_ncl`] on a chosen backend.
+    ///
+    /// # Errors
+    /// [`Error::BackendUnavailable`] as for [`Self::forward_with`]; nothing is written.
+    pub fn forward_ncl_with<const N: usize>(
+        &self,
+        backend: Backend,
+        x: &[[T; L]; CIN],
+        y: &mut [[T; N]; COUT],
+    ) -> Result<(), Error> {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward_ncl: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            backend,
+            x.as_flattened(),
+            Strides::ncl(L),
+            y.as_flattened_mut(),
+            Strides::ncl(N),
+        )
     }
 
     /// [`Self::forward`] over a batch: input `b` gives output `b`.
@@ -571,14 +657,24 @@ impl<
         x: &[[[T; CIN]; L]],
         y: &mut [[[T; COUT]; N]],
     ) -> Result<(), Error> {
-        if x.len() != y.len() {
-            return Err(Error::BatchMismatch {
-                inputs: x.len(),
-                outputs: y.len(),
-            });
-        }
+        self.forward_batch_with(self.backend(), x, y)
+    }
+
+    /// [`Self::forward_batch`] on a chosen backend.
+    ///
+    /// # Errors
+    /// [`Error::BatchMismatch`] if `x` and `y` differ in length, or
+    /// [`Error::BackendUnavailable`] as for [`Self::forward_with`]; then nothing is
+    /// written.
+    pub fn forward_batch_with<const N: usize>(
+        &self,
+        backend: Backend,
+        x: &[[[T; CIN]; L]],
+        y: &mut [[[T; COUT]; N]],
+    ) -> Result<(), Error> {
+        Self::check_batch(backend, x.len(), y.len())?;
         for (x, y) in x.iter().zip(y) {
-            self.forward(x, y);
+            self.forward_with(backend, x, y)?;
         }
         Ok(())
     }
@@ -592,14 +688,33 @@ impl<
         x: &[[[T; L]; CIN]],
         y: &mut [[[T; N]; COUT]],
     ) -> Result<(), Error> {
-        if x.len() != y.len() {
-            return Err(Error::BatchMismatch {
-                inputs: x.len(),
-                outputs: y.len(),
-            });
-        }
+        self.forward_batch_ncl_with(self.backend(), x, y)
+    }
+
+    /// [`Self::forward_batch_ncl`] on a chosen backend.
+    ///
+    /// # Errors
+    /// As [`Self::forward_batch_with`]; then nothing is written.
+    pub fn forward_batch_ncl_with<const N: usize>(
+        &self,
+        backend: Backend,
+        x: &[[[T; L]; CIN]],
+        y: &mut [[[T; N]; COUT]],
+    ) -> Result<(), Error> {
+        Self::check_batch(backend, x.len(), y.len())?;
         for (x, y) in x.iter().zip(y) {
-            self.forward_ncl(x, y);
+            self.forward_ncl_with(backend, x, y)?;
+        }
+        Ok(())
+    }
+
+    /// Refuses a batch call before it writes anything.
+    fn check_batch(backend: Backend, inputs: usize, outputs: usize) -> Result<(), Error> {
+        if inputs != outputs {
+            return Err(Error::BatchMismatch { inputs, outputs });
+        }
+        if !T::supports(backend) {
+            return Err(Error::BackendUnavailable { backend });
         }
         Ok(())
     }

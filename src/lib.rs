@@ -71,12 +71,14 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+mod dispatch;
 mod element;
 mod error;
 mod geometry;
 mod kernels;
 mod layer;
 
+pub use dispatch::{Backend, UnknownBackend};
 pub use element::Element;
 pub use error::Error;
 pub use geometry::{output_padding_for, Geometry};

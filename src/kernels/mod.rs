@@ -9,13 +9,20 @@
 //! zero is ever formed: each phase does only the multiply-adds that reach it.
 
 pub(crate) mod scalar;
+mod tile;
+mod time;
+
+#[cfg(target_arch = "aarch64")]
+mod aarch64;
+#[cfg(target_arch = "x86_64")]
+mod x86_64;
 
 use core::ops::Range;
 
-use crate::Geometry;
+use crate::{Backend, Error, Geometry};
 
 /// How to find element `(frame, channel)` in a flat buffer.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Strides {
     pub frame: usize,
     pub channel: usize,
@@ -140,4 +147,158 @@ pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize>
         0
     };
     first..end.max(first)
+}
+
+/// One forward pass's operands, their lengths checked against the geometry once, so that
+/// the kernels may index with raw pointers. (`pub` only because the sealed element trait
+/// names it; nothing outside the crate can reach it.)
+pub struct Args<'a, T> {
+    pub(crate) g: &'a Geometry,
+    pub(crate) len_out: usize,
+    /// Packed `(K, CIN, COUT/G)`.
+    pub(crate) weight: &'a [T],
+    /// `COUT` values.
+    pub(crate) bias: Option<&'a [T]>,
+    pub(crate) x: &'a [T],
+    pub(crate) xs: Strides,
+    pub(crate) y: &'a mut [T],
+    pub(crate) ys: Strides,
+}
+
+impl<'a, T> Args<'a, T> {
+    /// Bundles the operands after checking what every kernel relies on: each buffer holds
+    /// exactly its tensor, and each layout is channels-last or channels-first. Then
+    /// `xs.at(i, c)` is in bounds for every `i < L, c < CIN`, `ys.at(n, c)` for every
+    /// `n < len_out, c < COUT`, and `weight` has `K * CIN * COUT/G` values.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        g: &'a Geometry,
+        len_out: usize,
+        weight: &'a [T],
+        bias: Option<&'a [T]>,
+        x: &'a [T],
+        xs: Strides,
+        y: &'a mut [T],
+        ys: Strides,
+    ) -> Self {
+        let (cin, cout) = (g.in_channels, g.out_channels);
+        assert!(g.len_out() == Some(len_out), "kernel: invalid geometry");
+        assert_eq!(weight.len(), g.kernel * cin * g.out_per_group());
+        assert!(bias.is_none_or(|b| b.len() == cout));
+        assert_eq!(x.len(), g.len_in * cin);
+        assert!(xs == Strides::nlc(cin) || xs == Strides::ncl(g.len_in));
+        assert_eq!(y.len(), len_out * cout);
+        assert!(ys == Strides::nlc(cout) || ys == Strides::ncl(len_out));
+        Args {
+            g,
+            len_out,
+            weight,
+            bias,
+            x,
+            xs,
+            y,
+            ys,
+        }
+    }
+}
+
+/// Runs an `f32` forward pass on `backend`.
+///
+/// # Errors
+/// [`Error::BackendUnavailable`] if this CPU cannot run `backend`; nothing is written.
+pub(crate) fn forward_f32(
+    backend: Backend,
+    a: &mut Args<'_, f32>,
+    acc: &mut [f32],
+) -> Result<(), Error> {
+    if !backend.is_available() {
+        return Err(Error::BackendUnavailable { backend });
+    }
+    match backend {
+        Backend::Scalar => scalar::forward(a, acc),
+        // SAFETY: `is_available` said this CPU has SSE2.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Sse2 => unsafe { x86_64::sse2::forward(a) },
+        // SAFETY: `is_available` said this CPU has AVX2 and FMA.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx2 => unsafe { x86_64::avx2::forward(a) },
+        // SAFETY: `is_available` said this CPU has AVX-512F.
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512 => unsafe { x86_64::avx512::forward(a) },
+        // SAFETY: `is_available` said this target has NEON.
+        #[cfg(target_arch = "aarch64")]
+        Backend::Neon => unsafe { aarch64::neon::forward(a) },
+        _ => return Err(Error::BackendUnavailable { backend }),
+    }
+    Ok(())
+}
+
+/// One SIMD register of `f32` lanes: what the generic kernel bodies need of an ISA.
+///
+/// # Safety
+/// Every method may use the instructions of its ISA: the caller must have established
+/// that the CPU has them (the per-ISA entry points are `#[target_feature]` functions
+/// reached only after [`Backend::is_available`]). Pointer arguments must be valid for
+/// the lanes named. The methods are `#[inline(always)]` so that they are compiled inside
+/// those entry points, with their features.
+pub(crate) trait Simd: Copy {
+    /// Lanes per register, a power of two of at most 16.
+    const LANES: usize;
+
+    /// Every lane `v`.
+    unsafe fn splat(v: f32) -> Self;
+
+    /// `LANES` values from `p` (unaligned).
+    unsafe fn load(p: *const f32) -> Self;
+
+    /// `LANES` values to `p` (unaligned).
+    unsafe fn store(self, p: *mut f32);
+
+    /// `self * b + c`, fused where the ISA has it.
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self;
+
+    /// Interleaves chunks of `G` lanes (`G` a power of two): with chunks `a0 a1 ..` of
+    /// `self` and `b0 b1 ..` of `b`, returns `(a0 b0 a1 b1 ..)` split into two registers.
+    /// For `G >= LANES` that is `(self, b)`.
+    unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self);
+
+    /// The first `n < LANES` values from `p`, the other lanes zero.
+    #[inline(always)]
+    unsafe fn load_partial(p: *const f32, n: usize) -> Self {
+        let mut tmp = [0.0f32; 16];
+        // SAFETY: the caller makes `p` valid for `n` reads; `n < LANES <= 16`.
+        unsafe {
+            core::ptr::copy_nonoverlapping(p, tmp.as_mut_ptr(), n);
+            Self::load(tmp.as_ptr())
+        }
+    }
+
+    /// The first `n < LANES` lanes to `p`.
+    #[inline(always)]
+    unsafe fn store_partial(self, p: *mut f32, n: usize) {
+        let mut tmp = [0.0f32; 16];
+        // SAFETY: the caller makes `p` valid for `n` writes; `n < LANES <= 16`.
+        unsafe {
+            self.store(tmp.as_mut_ptr());
+            core::ptr::copy_nonoverlapping(tmp.as_ptr(), p, n);
+        }
+    }
+}
+
+/// The body every SIMD backend runs: the time-vectorised kernel where the layer is mono
+/// or depthwise, the register-tiled one (`MR` frames by `NV` registers of output
+/// channels) everywhere else.
+///
+/// # Safety
+/// The CPU supports `V`'s instructions.
+#[inline(always)]
+pub(crate) unsafe fn simd_forward<V: Simd, const MR: usize, const NV: usize>(
+    a: &mut Args<'_, f32>,
+) {
+    // SAFETY: the caller's promise, passed on.
+    unsafe {
+        if !time::forward::<V>(a) {
+            tile::forward::<V, MR, NV>(a);
+        }
+    }
 }

@@ -5,29 +5,22 @@
 //! output frame's `COUT/G` accumulators start from the bias, take every tap and input
 //! channel that reaches the frame, and are written once.
 
-use super::{phase_rows, PhaseTaps, Strides};
-use crate::{Element, Geometry};
+use super::{phase_rows, Args, PhaseTaps};
+use crate::Element;
 
-/// One forward pass over flat buffers.
-///
-/// `weight` is packed `(K, CIN, COUT/G)`; `bias` has `COUT` values; `acc` holds
-/// `COUT/G` accumulators of scratch. Every one of the `len_out * COUT` outputs is
-/// written exactly once.
-///
-/// Lengths are the caller's promise, made by the layer types' const generics; an index
-/// outside a buffer panics (it cannot corrupt memory).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn forward<T: Element>(
-    g: &Geometry,
-    len_out: usize,
-    weight: &[T],
-    bias: Option<&[T]>,
-    x: &[T],
-    xs: Strides,
-    y: &mut [T],
-    ys: Strides,
-    acc: &mut [T::Acc],
-) {
+/// One forward pass; `acc` holds `COUT/G` accumulators of scratch. Every one of the
+/// `len_out * COUT` outputs is written exactly once. Indexing is bounds-checked.
+pub(crate) fn forward<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
+    let Args {
+        g,
+        len_out,
+        weight,
+        bias,
+        x,
+        xs,
+        ref mut y,
+        ys,
+    } = *a;
     let cin_g = g.in_per_group();
     let cout_g = g.out_per_group();
     debug_assert_eq!(weight.len(), g.kernel * g.in_channels * cout_g);

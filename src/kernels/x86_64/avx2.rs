@@ -1,0 +1,98 @@
+//! AVX2 with FMA: eight lanes, masked loads and stores for channel tails.
+
+use core::arch::x86_64::*;
+
+use crate::kernels::{simd_forward, Args, Simd};
+
+/// Eight `f32` lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct F32x8(__m256);
+
+/// `MASKS[8 - n..][..8]` selects the first `n` lanes.
+static MASKS: [i32; 16] = [-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/// The mask of the first `n <= 8` lanes.
+///
+/// # Safety
+/// The CPU supports AVX.
+#[inline(always)]
+unsafe fn first(n: usize) -> __m256i {
+    debug_assert!(n <= 8);
+    // SAFETY: `8 - n .. 16 - n` lies inside `MASKS`.
+    unsafe { _mm256_loadu_si256(MASKS.as_ptr().add(8 - n).cast()) }
+}
+
+impl Simd for F32x8 {
+    const LANES: usize = 8;
+
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        // SAFETY: the caller vouches for AVX2 (the trait's contract).
+        F32x8(unsafe { _mm256_set1_ps(v) })
+    }
+
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        // SAFETY: AVX2, and `p` valid for eight reads: the caller's promises.
+        F32x8(unsafe { _mm256_loadu_ps(p) })
+    }
+
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        // SAFETY: AVX2, and `p` valid for eight writes: the caller's promises.
+        unsafe { _mm256_storeu_ps(p, self.0) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        // SAFETY: the caller vouches for FMA.
+        F32x8(unsafe { _mm256_fmadd_ps(self.0, b.0, c.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
+        let (a, b) = (self.0, b.0);
+        // SAFETY: the caller vouches for AVX2.
+        unsafe {
+            // Zip within each 128-bit half, then put the halves in order.
+            let (lo, hi) = match G {
+                1 => (_mm256_unpacklo_ps(a, b), _mm256_unpackhi_ps(a, b)),
+                2 => {
+                    let (a, b) = (_mm256_castps_pd(a), _mm256_castps_pd(b));
+                    (
+                        _mm256_castpd_ps(_mm256_unpacklo_pd(a, b)),
+                        _mm256_castpd_ps(_mm256_unpackhi_pd(a, b)),
+                    )
+                }
+                4 => (a, b),
+                _ => return (F32x8(a), F32x8(b)),
+            };
+            (
+                F32x8(_mm256_permute2f128_ps::<0x20>(lo, hi)),
+                F32x8(_mm256_permute2f128_ps::<0x31>(lo, hi)),
+            )
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn load_partial(p: *const f32, n: usize) -> Self {
+        // SAFETY: the masked-off lanes are not read; the caller makes `p` valid for `n`.
+        F32x8(unsafe { _mm256_maskload_ps(p, first(n)) })
+    }
+
+    #[inline(always)]
+    unsafe fn store_partial(self, p: *mut f32, n: usize) {
+        // SAFETY: the masked-off lanes are not written; the caller makes `p` valid for `n`.
+        unsafe { _mm256_maskstore_ps(p, first(n), self.0) }
+    }
+}
+
+/// The AVX2 forward pass.
+///
+/// # Safety
+/// The CPU supports AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+    // SAFETY: this function is compiled with AVX2 and FMA, which the caller vouches for.
+    unsafe { simd_forward::<F32x8, 6, 2>(a) }
+}

@@ -1,0 +1,114 @@
+//! AVX-512F: sixteen lanes, two-source permutes for the phase interleave, and masks for
+//! channel tails.
+
+use core::arch::x86_64::*;
+
+use crate::kernels::{simd_forward, Args, Simd};
+
+/// Sixteen `f32` lanes.
+#[derive(Clone, Copy)]
+pub(crate) struct F32x16(__m512);
+
+/// `_mm512_permutex2var_ps` indices that interleave chunks of `g` lanes of `a` (indices
+/// 0..16) and `b` (16..32): the lower half of the result, or the upper.
+const fn zip_index(g: usize, upper: bool) -> [i32; 16] {
+    let mut idx = [0; 16];
+    let mut l = 0;
+    while l < 16 {
+        let chunk = l / g;
+        let source = chunk / 2 + if upper { 16 / (2 * g) } else { 0 };
+        let from_b = if chunk % 2 == 1 { 16 } else { 0 };
+        idx[l] = (source * g + l % g + from_b) as i32;
+        l += 1;
+    }
+    idx
+}
+
+/// The indices as a register.
+#[inline(always)]
+fn index(idx: [i32; 16]) -> __m512i {
+    // SAFETY: `[i32; 16]` and `__m512i` are 64 plain bytes each.
+    unsafe { core::mem::transmute::<[i32; 16], __m512i>(idx) }
+}
+
+impl Simd for F32x16 {
+    const LANES: usize = 16;
+
+    #[inline(always)]
+    unsafe fn splat(v: f32) -> Self {
+        // SAFETY: the caller vouches for AVX-512F (the trait's contract).
+        F32x16(unsafe { _mm512_set1_ps(v) })
+    }
+
+    #[inline(always)]
+    unsafe fn load(p: *const f32) -> Self {
+        // SAFETY: AVX-512F, and `p` valid for sixteen reads: the caller's promises.
+        F32x16(unsafe { _mm512_loadu_ps(p) })
+    }
+
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32) {
+        // SAFETY: AVX-512F, and `p` valid for sixteen writes: the caller's promises.
+        unsafe { _mm512_storeu_ps(p, self.0) }
+    }
+
+    #[inline(always)]
+    unsafe fn mul_add(self, b: Self, c: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        F32x16(unsafe { _mm512_fmadd_ps(self.0, b.0, c.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
+        let (a, b) = (self.0, b.0);
+        // SAFETY: the caller vouches for AVX-512F.
+        unsafe {
+            match G {
+                1 | 2 | 4 => (
+                    F32x16(_mm512_permutex2var_ps(a, index(zip_index(G, false)), b)),
+                    F32x16(_mm512_permutex2var_ps(a, index(zip_index(G, true)), b)),
+                ),
+                8 => (
+                    F32x16(_mm512_shuffle_f32x4::<0b01_00_01_00>(a, b)),
+                    F32x16(_mm512_shuffle_f32x4::<0b11_10_11_10>(a, b)),
+                ),
+                _ => (F32x16(a), F32x16(b)),
+            }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn load_partial(p: *const f32, n: usize) -> Self {
+        // SAFETY: the masked-off lanes are not read; the caller makes `p` valid for `n`.
+        F32x16(unsafe { _mm512_maskz_loadu_ps((1u16 << n) - 1, p) })
+    }
+
+    #[inline(always)]
+    unsafe fn store_partial(self, p: *mut f32, n: usize) {
+        // SAFETY: the masked-off lanes are not written; the caller makes `p` valid for `n`.
+        unsafe { _mm512_mask_storeu_ps(p, (1u16 << n) - 1, self.0) }
+    }
+}
+
+/// The AVX-512 forward pass.
+///
+/// # Safety
+/// The CPU supports AVX-512F.
+#[target_feature(enable = "avx512f")]
+pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+    // SAFETY: this function is compiled with AVX-512F, which the caller vouches for.
+    unsafe { simd_forward::<F32x16, 8, 2>(a) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zip_index;
+
+    #[test]
+    fn zip_indices_interleave_chunks() {
+        assert_eq!(zip_index(1, false), [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23]);
+        assert_eq!(zip_index(1, true)[..4], [8, 24, 9, 25]);
+        assert_eq!(zip_index(2, false)[..8], [0, 1, 16, 17, 2, 3, 18, 19]);
+        assert_eq!(zip_index(4, true), [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]);
+    }
+}
