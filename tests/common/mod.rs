@@ -6,7 +6,7 @@ use std::boxed::Box;
 use std::mem::MaybeUninit;
 use std::vec::Vec;
 
-use conv_transpose::{Element, Geometry, GroupedConvTranspose1d};
+use conv_transpose::{Backend, Element, Geometry, GroupedConvTranspose1d};
 use num_traits::float::FloatCore;
 use num_traits::AsPrimitive;
 
@@ -155,6 +155,40 @@ fn write_with<V>(slot: &mut MaybeUninit<V>, make: impl FnOnce() -> V) -> &mut V 
     slot.write(make())
 }
 
+/// The variable that names the backends this machine must test, comma-separated
+/// (`scalar,sse2,avx2,avx512`); CI sets it so that a missing one fails instead of being
+/// skipped.
+pub const EXPECT_VAR: &str = "CONV_TRANSPOSE_BACKENDS";
+
+/// The backends to test: every one this CPU has, after checking that it has every one
+/// [`EXPECT_VAR`] names.
+pub fn backends() -> Vec<Backend> {
+    if let Ok(list) = std::env::var(EXPECT_VAR) {
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let b: Backend = name
+                .parse()
+                .unwrap_or_else(|e| panic!("{EXPECT_VAR}: {name:?}: {e}"));
+            assert!(
+                b.is_available(),
+                "{EXPECT_VAR} expects {b}, which this CPU lacks"
+            );
+        }
+    }
+    Backend::ALL
+        .into_iter()
+        .filter(|b| b.is_available())
+        .collect()
+}
+
+/// The backends that run `T`: all of [`backends`] for `f32`, the scalar one for `f64`.
+pub fn backends_for<T: 'static>() -> Vec<Backend> {
+    if core::any::TypeId::of::<T>() == core::any::TypeId::of::<f32>() {
+        backends()
+    } else {
+        vec![Backend::Scalar]
+    }
+}
+
 /// A test case: inputs and the reference outputs, all flat f64.
 pub struct Case {
     pub name: String,
@@ -196,8 +230,9 @@ impl Case {
 }
 
 /// Runs every way of building the layer (PyTorch, MLX and MAX layouts; `const fn` and
-/// in place) and every forward form (NLC, NCL, both batch forms), each into a buffer
-/// pre-filled with NaN, and compares each result with the case's reference.
+/// in place) and every forward form (NLC, NCL, both batch forms) on the default backend,
+/// then every form on every backend of [`backends_for`], each into a buffer pre-filled
+/// with NaN, and compares each result with the case's reference.
 ///
 /// `CI` is `CIN / G`, the last axis of the MLX and MAX weights.
 pub fn check_layer<
@@ -288,6 +323,73 @@ pub fn check_layer<
         layers.push(("from_max", write_with(s2, || Layer::from_max(&max, bias))));
     }
 
+    let default = layers[0].1.backend();
+    let mut runs: Vec<(String, &Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>, Backend)> = layers
+        .iter()
+        .map(|&(how, layer)| (format!("{how} {default}"), layer, default))
+        .collect();
+    for b in backends_for::<T>() {
+        runs.push((format!("init_from_torch {b}"), layers[0].1, b));
+    }
+    for (how, layer, backend) in runs {
+        check_forms::<L, CIN, COUT, CG, K, S, P, D, OP, N, T>(case, &how, layer, backend);
+    }
+}
+
+/// The layer from the case's PyTorch weights, built in place on the heap.
+pub fn torch_layer<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+    T,
+>(
+    case: &Case,
+) -> Box<GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, T>>
+where
+    T: Element + FloatCore + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
+    let torch = arr3::<T, CIN, CG, K>(|ci, j, k| case.w[(ci * CG + j) * K + k].as_());
+    let bias: Option<[T; COUT]> = case
+        .bias
+        .as_ref()
+        .map(|b| core::array::from_fn(|co| b[co].as_()));
+    let mut slot = Box::new_uninit();
+    GroupedConvTranspose1d::init_from_torch(&mut slot, &torch, bias.as_ref());
+    // SAFETY: `init_from_torch` initialised the slot.
+    unsafe { slot.assume_init() }
+}
+
+/// Every forward form (NLC, NCL, both batch forms) of `layer` on `backend`, each into a
+/// buffer pre-filled with NaN, against the case's reference.
+pub fn check_forms<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+    const N: usize,
+    T,
+>(
+    case: &Case,
+    how: &str,
+    layer: &GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, T>,
+    backend: Backend,
+) where
+    T: Element + FloatCore + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
+    let t = |v: f64| -> T { v.as_() };
     let xs_nlc: Vec<Box<[[T; CIN]; L]>> = case
         .x
         .iter()
@@ -299,15 +401,15 @@ pub fn check_layer<
         .map(|x| arr2::<T, CIN, L>(|c, i| t(x[i * CIN + c])))
         .collect();
     let nan = T::nan();
-    for (how, layer) in layers {
+    {
         for (b, reference) in case.reference.iter().enumerate() {
             let what = format!("{} {how} item {b}", case.name);
             let mut y = arr2::<T, N, COUT>(|_, _| nan);
-            layer.forward(&xs_nlc[b], &mut y);
+            layer.forward_with(backend, &xs_nlc[b], &mut y).unwrap();
             assert_close(&format!("{what} NLC"), y.as_flattened(), reference);
 
             let mut y = arr2::<T, COUT, N>(|_, _| nan);
-            layer.forward_ncl(&xs_ncl[b], &mut y);
+            layer.forward_ncl_with(backend, &xs_ncl[b], &mut y).unwrap();
             let nlc: Vec<T> = (0..N)
                 .flat_map(|n| (0..COUT).map(move |c| (n, c)))
                 .map(|(n, c)| y[c][n])
@@ -317,7 +419,7 @@ pub fn check_layer<
         // Batch forms, every item at once.
         let xb: Vec<[[T; CIN]; L]> = xs_nlc.iter().map(|x| **x).collect();
         let mut yb: Vec<[[T; COUT]; N]> = vec![[[nan; COUT]; N]; xb.len()];
-        layer.forward_batch(&xb, &mut yb).unwrap();
+        layer.forward_batch_with(backend, &xb, &mut yb).unwrap();
         for (b, reference) in case.reference.iter().enumerate() {
             assert_close(
                 &format!("{} {how} batch item {b}", case.name),
@@ -327,7 +429,7 @@ pub fn check_layer<
         }
         let xb: Vec<[[T; L]; CIN]> = xs_ncl.iter().map(|x| **x).collect();
         let mut yb: Vec<[[T; N]; COUT]> = vec![[[nan; N]; COUT]; xb.len()];
-        layer.forward_batch_ncl(&xb, &mut yb).unwrap();
+        layer.forward_batch_ncl_with(backend, &xb, &mut yb).unwrap();
         for (b, reference) in case.reference.iter().enumerate() {
             let nlc: Vec<T> = (0..N)
                 .flat_map(|n| (0..COUT).map(move |c| (n, c)))

@@ -106,9 +106,15 @@ mod tests {
 
     #[test]
     fn zip_indices_interleave_chunks() {
-        assert_eq!(zip_index(1, false), [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23]);
+        assert_eq!(
+            zip_index(1, false),
+            [0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23]
+        );
         assert_eq!(zip_index(1, true)[..4], [8, 24, 9, 25]);
         assert_eq!(zip_index(2, false)[..8], [0, 1, 16, 17, 2, 3, 18, 19]);
-        assert_eq!(zip_index(4, true), [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]);
+        assert_eq!(
+            zip_index(4, true),
+            [8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31]
+        );
     }
 }

@@ -1,0 +1,165 @@
+//! Every backend against the f64 oracle over a generated matrix of shapes chosen to reach
+//! every tail of the SIMD kernels: lengths around multiples of 4, 8 and 16 lanes and of
+//! the blocks, strides 1 to 9, kernels shorter than the stride, dilation, padding,
+//! output padding, channel counts around multiples of 4, 8 and 16, depthwise streams of
+//! 2 to 16 channels, groups, and layers that fall back from one kernel to the other.
+//! Outputs start as NaN, so an element a kernel leaves unwritten fails.
+//!
+//! Set `CONV_TRANSPOSE_BACKENDS` (e.g. `scalar,sse2,avx2,avx512`) to make a backend this
+//! machine lacks a failure rather than a skip.
+
+mod common;
+
+use common::{backends, check_forms, torch_layer, Case};
+use conv_transpose::{Backend, GroupedConvTranspose1d};
+
+macro_rules! matrix {
+    ($($name:ident: L=$l:literal CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal CI=$ci:literal
+        K=$k:literal S=$s:literal P=$p:literal D=$d:literal OP=$op:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            type Layer = GroupedConvTranspose1d<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, f32>;
+            for (bias, seed) in [(true, 21u64), (false, 22)] {
+                let case = Case::random::<f32>(&Layer::GEOMETRY, 2, bias, seed);
+                let layer = torch_layer::<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, f32>(&case);
+                for b in backends() {
+                    check_forms::<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, { Layer::OUT_LEN }, f32>(
+                        &case, stringify!($name), &layer, b,
+                    );
+                }
+            }
+        }
+    )*};
+}
+
+matrix! {
+    mono_s1_l1_k2: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=2 S=1 P=0 D=1 OP=0;
+    mono_s1_l15_k1: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=1 S=1 P=0 D=1 OP=0;
+    mono_s1_l17_k4: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=1 P=0 D=1 OP=0;
+    mono_s1_l33_k4: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=1 P=0 D=1 OP=0;
+    mono_s1_l130_k2: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=2 S=1 P=0 D=1 OP=0;
+    mono_s2_l1_k4: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=2 P=0 D=1 OP=0;
+    mono_s2_l15_k2: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=2 S=2 P=0 D=1 OP=0;
+    mono_s2_l17_k8: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=2 P=0 D=1 OP=0;
+    mono_s2_l33_k7: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=7 S=2 P=0 D=1 OP=0;
+    mono_s2_l130_k4: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=2 P=0 D=1 OP=0;
+    mono_s2_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=1 S=2 P=0 D=1 OP=0;
+    mono_s3_l1_k6: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=6 S=3 P=0 D=1 OP=0;
+    mono_s3_l15_k3: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=3 S=3 P=0 D=1 OP=0;
+    mono_s3_l17_k12: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=12 S=3 P=0 D=1 OP=0;
+    mono_s3_l33_k10: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=10 S=3 P=0 D=1 OP=0;
+    mono_s3_l130_k6: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=6 S=3 P=0 D=1 OP=0;
+    mono_s3_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=2 S=3 P=0 D=1 OP=0;
+    mono_s4_l1_k8: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=4 P=0 D=1 OP=0;
+    mono_s4_l15_k4: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=4 P=0 D=1 OP=0;
+    mono_s4_l17_k16: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=16 S=4 P=0 D=1 OP=0;
+    mono_s4_l33_k13: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=13 S=4 P=0 D=1 OP=0;
+    mono_s4_l130_k8: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=4 P=0 D=1 OP=0;
+    mono_s4_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=3 S=4 P=0 D=1 OP=0;
+    mono_s5_l1_k10: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=10 S=5 P=0 D=1 OP=0;
+    mono_s5_l15_k5: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=5 S=5 P=0 D=1 OP=0;
+    mono_s5_l17_k20: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=20 S=5 P=0 D=1 OP=0;
+    mono_s5_l33_k16: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=16 S=5 P=0 D=1 OP=0;
+    mono_s5_l130_k10: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=10 S=5 P=0 D=1 OP=0;
+    mono_s5_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=5 P=0 D=1 OP=0;
+    mono_s6_l1_k12: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=12 S=6 P=0 D=1 OP=0;
+    mono_s6_l15_k6: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=6 S=6 P=0 D=1 OP=0;
+    mono_s6_l17_k24: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=24 S=6 P=0 D=1 OP=0;
+    mono_s6_l33_k19: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=19 S=6 P=0 D=1 OP=0;
+    mono_s6_l130_k12: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=12 S=6 P=0 D=1 OP=0;
+    mono_s6_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=5 S=6 P=0 D=1 OP=0;
+    mono_s7_l1_k14: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=14 S=7 P=0 D=1 OP=0;
+    mono_s7_l15_k7: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=7 S=7 P=0 D=1 OP=0;
+    mono_s7_l17_k28: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=28 S=7 P=0 D=1 OP=0;
+    mono_s7_l33_k22: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=22 S=7 P=0 D=1 OP=0;
+    mono_s7_l130_k14: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=14 S=7 P=0 D=1 OP=0;
+    mono_s7_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=6 S=7 P=0 D=1 OP=0;
+    mono_s8_l1_k16: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=16 S=8 P=0 D=1 OP=0;
+    mono_s8_l15_k8: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=8 P=0 D=1 OP=0;
+    mono_s8_l17_k32: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=32 S=8 P=0 D=1 OP=0;
+    mono_s8_l33_k25: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=25 S=8 P=0 D=1 OP=0;
+    mono_s8_l130_k16: L=130 CIN=1 COUT=1 COUT_G=1 CI=1 K=16 S=8 P=0 D=1 OP=0;
+    mono_s8_k_below_s: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=7 S=8 P=0 D=1 OP=0;
+    mono_x2_pad: L=257 CIN=1 COUT=1 COUT_G=1 CI=1 K=32 S=2 P=15 D=1 OP=1;
+    mono_x3_pad: L=160 CIN=1 COUT=1 COUT_G=1 CI=1 K=48 S=3 P=24 D=1 OP=2;
+    mono_x4_pad: L=100 CIN=1 COUT=1 COUT_G=1 CI=1 K=64 S=4 P=30 D=1 OP=3;
+    mono_s1_long: L=300 CIN=1 COUT=1 COUT_G=1 CI=1 K=9 S=1 P=4 D=1 OP=0;
+    mono_dil2: L=70 CIN=1 COUT=1 COUT_G=1 CI=1 K=7 S=2 P=3 D=2 OP=1;
+    mono_dil3_s2: L=70 CIN=1 COUT=1 COUT_G=1 CI=1 K=6 S=2 P=1 D=3 OP=2;
+    mono_dil4_s4: L=70 CIN=1 COUT=1 COUT_G=1 CI=1 K=5 S=4 P=0 D=4 OP=3;
+    mono_dil5_s3: L=70 CIN=1 COUT=1 COUT_G=1 CI=1 K=5 S=3 P=2 D=5 OP=4;
+    mono_crop_deep: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=2 P=20 D=1 OP=0;
+    mono_k200: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=200 S=2 P=0 D=1 OP=0;
+    mono_s9: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=18 S=9 P=4 D=1 OP=8;
+    dw2_s2_k32: L=70 CIN=2 COUT=2 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw2_s3_k9: L=41 CIN=2 COUT=2 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw2_s4_k16: L=37 CIN=2 COUT=2 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw3_s2_k32: L=70 CIN=3 COUT=3 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw3_s3_k9: L=41 CIN=3 COUT=3 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw3_s4_k16: L=37 CIN=3 COUT=3 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw4_s2_k32: L=70 CIN=4 COUT=4 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw4_s3_k9: L=41 CIN=4 COUT=4 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw4_s4_k16: L=37 CIN=4 COUT=4 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw5_s2_k32: L=70 CIN=5 COUT=5 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw5_s3_k9: L=41 CIN=5 COUT=5 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw5_s4_k16: L=37 CIN=5 COUT=5 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw8_s2_k32: L=70 CIN=8 COUT=8 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw8_s3_k9: L=41 CIN=8 COUT=8 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw8_s4_k16: L=37 CIN=8 COUT=8 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw16_s2_k32: L=70 CIN=16 COUT=16 COUT_G=1 CI=1 K=32 S=2 P=0 D=1 OP=0;
+    dw16_s3_k9: L=41 CIN=16 COUT=16 COUT_G=1 CI=1 K=9 S=3 P=4 D=1 OP=2;
+    dw16_s4_k16: L=37 CIN=16 COUT=16 COUT_G=1 CI=1 K=16 S=4 P=2 D=1 OP=1;
+    dw2_s8: L=33 CIN=2 COUT=2 COUT_G=1 CI=1 K=16 S=8 P=4 D=1 OP=7;
+    dw2_dil2: L=50 CIN=2 COUT=2 COUT_G=1 CI=1 K=5 S=2 P=2 D=2 OP=1;
+    dw_mult2: L=20 CIN=4 COUT=8 COUT_G=2 CI=1 K=4 S=2 P=1 D=1 OP=1;
+    dense_c3: L=16 CIN=6 COUT=3 COUT_G=3 CI=6 K=4 S=2 P=1 D=1 OP=0;
+    dense_c4: L=5 CIN=4 COUT=4 COUT_G=4 CI=4 K=8 S=8 P=1 D=1 OP=0;
+    dense_c5: L=9 CIN=10 COUT=5 COUT_G=5 CI=10 K=10 S=5 P=1 D=1 OP=0;
+    dense_c7: L=19 CIN=14 COUT=7 COUT_G=7 CI=14 K=20 S=5 P=0 D=1 OP=0;
+    dense_c8: L=19 CIN=16 COUT=8 COUT_G=8 CI=16 K=4 S=2 P=0 D=1 OP=0;
+    dense_c9: L=9 CIN=18 COUT=9 COUT_G=9 CI=18 K=8 S=8 P=0 D=1 OP=0;
+    dense_c15: L=16 CIN=15 COUT=15 COUT_G=15 CI=15 K=3 S=3 P=1 D=1 OP=0;
+    dense_c16: L=19 CIN=32 COUT=16 COUT_G=16 CI=32 K=32 S=8 P=1 D=1 OP=0;
+    dense_c17: L=5 CIN=1 COUT=17 COUT_G=17 CI=1 K=3 S=2 P=0 D=1 OP=0;
+    dense_c31: L=16 CIN=62 COUT=31 COUT_G=31 CI=62 K=8 S=4 P=1 D=1 OP=0;
+    dense_c32: L=19 CIN=64 COUT=32 COUT_G=32 CI=64 K=3 S=8 P=1 D=1 OP=0;
+    dense_c33: L=19 CIN=66 COUT=33 COUT_G=33 CI=66 K=3 S=5 P=0 D=1 OP=0;
+    dense_1x16: L=12 CIN=1 COUT=16 COUT_G=16 CI=1 K=4 S=2 P=1 D=1 OP=1;
+    dense_16x1: L=12 CIN=16 COUT=1 COUT_G=1 CI=16 K=4 S=2 P=1 D=1 OP=1;
+    dense_2x2: L=12 CIN=2 COUT=2 COUT_G=2 CI=2 K=4 S=2 P=1 D=1 OP=1;
+    dense_64x32: L=12 CIN=64 COUT=32 COUT_G=32 CI=64 K=4 S=2 P=1 D=1 OP=1;
+    dense_8x8: L=12 CIN=8 COUT=8 COUT_G=8 CI=8 K=4 S=2 P=1 D=1 OP=1;
+    dense_13x48: L=12 CIN=13 COUT=48 COUT_G=48 CI=13 K=4 S=2 P=1 D=1 OP=1;
+    dense_48x13: L=12 CIN=48 COUT=13 COUT_G=13 CI=48 K=4 S=2 P=1 D=1 OP=1;
+    dense_dil: L=11 CIN=6 COUT=10 COUT_G=10 CI=6 K=5 S=3 P=2 D=2 OP=2;
+    dense_op: L=10 CIN=4 COUT=20 COUT_G=20 CI=4 K=6 S=4 P=1 D=1 OP=3;
+    dense_k_below_s: L=10 CIN=5 COUT=17 COUT_G=17 CI=5 K=2 S=5 P=0 D=1 OP=3;
+    groups2_cg8: L=14 CIN=6 COUT=16 COUT_G=8 CI=3 K=4 S=2 P=1 D=1 OP=1;
+    groups2_cg9: L=14 CIN=6 COUT=18 COUT_G=9 CI=3 K=3 S=3 P=0 D=1 OP=2;
+    groups4_cg16: L=10 CIN=8 COUT=64 COUT_G=16 CI=2 K=4 S=2 P=0 D=1 OP=0;
+    groups4_cg17: L=10 CIN=8 COUT=68 COUT_G=17 CI=2 K=5 S=2 P=2 D=2 OP=1;
+    groups8_cg3: L=9 CIN=16 COUT=24 COUT_G=3 CI=2 K=4 S=4 P=0 D=1 OP=0;
+}
+
+/// The expected backends are there (this fails, rather than skips, when one is missing),
+/// and the default is the widest of them.
+#[test]
+fn expected_backends_are_available() {
+    let have = backends();
+    assert!(have.contains(&Backend::Scalar));
+    let default = Backend::best();
+    assert!(have.contains(&default));
+    #[cfg(target_arch = "x86_64")]
+    assert!(have.contains(&Backend::Sse2));
+    #[cfg(target_arch = "aarch64")]
+    assert_eq!(default, Backend::Neon);
+    let order = [
+        Backend::Avx512,
+        Backend::Avx2,
+        Backend::Sse2,
+        Backend::Neon,
+        Backend::Scalar,
+    ];
+    let widest = order.into_iter().find(|b| have.contains(b)).unwrap();
+    assert_eq!(default, widest);
+}
