@@ -245,6 +245,9 @@ pub(crate) trait Simd: Copy {
     /// Lanes per register, a power of two of at most 16.
     const LANES: usize;
 
+    /// Vector registers the ISA has (16 or 32): how many accumulators fit.
+    const REGISTERS: usize;
+
     /// Every lane `v`.
     unsafe fn splat(v: f32) -> Self;
 
@@ -261,6 +264,16 @@ pub(crate) trait Simd: Copy {
     /// `self` and `b0 b1 ..` of `b`, returns `(a0 b0 a1 b1 ..)` split into two registers.
     /// For `G >= LANES` that is `(self, b)`.
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self);
+
+    /// Puts `S` registers (`S` not a power of two) of chunks of `G` lanes in time order:
+    /// chunk `f` of `v[r]` becomes chunk `f * S + r` of the `S` registers read in order.
+    /// Returns `false`, leaving `v` as it was, where the ISA has no shuffle for it (the
+    /// caller then goes through memory).
+    #[inline(always)]
+    unsafe fn interleave<const S: usize, const G: usize>(v: &mut [Self; S]) -> bool {
+        let _ = v;
+        false
+    }
 
     /// The first `n < LANES` values from `p`, the other lanes zero.
     #[inline(always)]
@@ -283,6 +296,32 @@ pub(crate) trait Simd: Copy {
             core::ptr::copy_nonoverlapping(tmp.as_ptr(), p, n);
         }
     }
+}
+
+/// For the ISAs with a lane permute: output register `m` of an `S`-way interleave of
+/// chunks of `g` lanes takes, from each source `v[r]`, the lanes `idx[m][r]` where mask
+/// bit is set. Lane `l` of output `m` is chunk `f = (m * lanes + l) / g` in time order,
+/// that is chunk `f / S` of phase `f % S`.
+#[cfg(target_arch = "x86_64")]
+pub(crate) const fn interleave_table<const LANES: usize>(
+    s: usize,
+    g: usize,
+) -> [[([i32; LANES], u32); 8]; 8] {
+    let mut t = [[([0; LANES], 0u32); 8]; 8];
+    let mut m = 0;
+    while m < s {
+        let mut l = 0;
+        while l < LANES {
+            let at = m * LANES + l;
+            let f = at / g;
+            let r = f % s;
+            t[m][r].0[l] = ((f / s) * g + at % g) as i32;
+            t[m][r].1 |= 1 << l;
+            l += 1;
+        }
+        m += 1;
+    }
+    t
 }
 
 /// The body every SIMD backend runs: the time-vectorised kernel where the layer is mono

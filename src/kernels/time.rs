@@ -12,108 +12,137 @@
 //! of frames of `C` lanes: a register holds `LANES / C` frames of every channel, the
 //! per-channel weights form the same lane pattern, and phases interleave by frames.
 
+use core::mem::MaybeUninit;
+
 use super::{phase_rows, Args, PhaseTaps, Simd, Strides};
+use crate::Geometry;
 
 /// Phases one block can hold in registers (`S <= 8`).
 const MAX_PHASES: usize = 8;
-/// Distinct input delays the weight table can hold.
+/// Distinct input delays the plan can hold.
 const MAX_DELAYS: usize = 128;
 /// Floats of weight table: delays x phases x lanes.
-const TABLE: usize = 4096;
+const TABLE: usize = 2048;
+/// Floats of the zero-padded input window the blocks at either end read.
+const WINDOW: usize = 2048;
+/// Floats of output a block at either end writes before it is cropped.
+const SPILL: usize = 16 * 16;
 
-/// The delays of the layer, which phases each reaches, and the weights laid out as
-/// registers: `w[(e * S + r) * LANES + lane]` is the weight of delay `e`, phase `r` for
-/// the channel of `lane`.
-#[repr(C, align(64))]
-struct Table {
-    w: [f32; TABLE],
-    bias: [f32; 16],
+/// The delays of the layer and which phases each reaches.
+struct Plan {
     delay: [usize; MAX_DELAYS],
     /// Bit `r` set: phase `r` has a tap at this delay.
     phases: [u8; MAX_DELAYS],
     delays: usize,
-    /// Smallest and largest delay.
-    lo: usize,
+    /// The first `full` delays reach every phase.
+    full: usize,
+    /// The largest delay (the smallest is 0: tap 0 is in phase 0 with delay 0).
     hi: usize,
+    taps: [PhaseTaps; MAX_PHASES],
 }
 
-impl Table {
-    /// The delays for stride `s`, or `None` when they do not fit (`None` sends the layer
-    /// to the tiled kernel).
-    fn plan(a: &Args<'_, f32>, s: usize, lanes: usize) -> Option<Table> {
-        let g = a.g;
-        let mut t = Table {
-            w: [0.0; TABLE],
-            bias: [0.0; 16],
+impl Plan {
+    /// The delays for stride `s`, or `None` when there are more than the plan holds.
+    fn new(a: &Args<'_, f32>, s: usize) -> Option<Plan> {
+        let taps: [PhaseTaps; MAX_PHASES] = core::array::from_fn(|r| PhaseTaps::new(a.g, r % s));
+        let mut p = Plan {
             delay: [0; MAX_DELAYS],
             phases: [0; MAX_DELAYS],
             delays: 0,
-            lo: 0,
+            full: 0,
             hi: 0,
+            taps,
         };
-        let taps: [PhaseTaps; MAX_PHASES] = core::array::from_fn(|r| PhaseTaps::new(g, r % s));
-        // Tap 0 is in phase 0 with delay 0, so the delays start at 0.
-        for tp in taps.iter().take(s).filter(|tp| tp.count > 0) {
-            t.hi = t.hi.max(tp.first_offset + (tp.count - 1) * tp.offset_step);
+        for tp in p.taps.iter().take(s).filter(|tp| tp.count > 0) {
+            p.hi = p.hi.max(tp.first_offset + (tp.count - 1) * tp.offset_step);
         }
-        for o in t.lo..=t.hi {
-            let mut phases = 0u8;
-            for (r, tp) in taps.iter().enumerate().take(s) {
-                if tp.count > 0
-                    && o >= tp.first_offset
-                    && (o - tp.first_offset) % tp.offset_step == 0
-                    && (o - tp.first_offset) / tp.offset_step < tp.count
-                {
-                    phases |= 1 << r;
-                }
-            }
-            if phases != 0 {
-                if t.delays == MAX_DELAYS || (t.delays + 1) * s * lanes > TABLE {
-                    return None;
-                }
-                t.delay[t.delays] = o;
-                t.phases[t.delays] = phases;
-                t.delays += 1;
+        if p.hi >= MAX_DELAYS {
+            return None;
+        }
+        let mut at = [0u8; MAX_DELAYS];
+        for (r, tp) in p.taps.iter().enumerate().take(s) {
+            for j in 0..tp.count {
+                at[tp.first_offset + j * tp.offset_step] |= 1 << r;
             }
         }
-        Some(t)
+        // Delays that reach every phase first: their loop needs no test per phase.
+        let all = ((1u16 << s) - 1) as u8;
+        for full in [true, false] {
+            for (o, &phases) in at.iter().enumerate().take(p.hi + 1) {
+                if phases != 0 && (phases == all) == full {
+                    p.delay[p.delays] = o;
+                    p.phases[p.delays] = phases;
+                    p.delays += 1;
+                }
+            }
+            if full {
+                p.full = p.delays;
+            }
+        }
+        Some(p)
     }
 
-    /// Lays out the weights and bias of channels `ch0 + lane % c`.
-    fn fill(&mut self, a: &Args<'_, f32>, s: usize, lanes: usize, ch0: usize, c: usize) {
-        let g = a.g;
+    /// Lays out, at `w`, the weights of channels `ch0 + lane % c` as registers:
+    /// `w[(e * S + r) * LANES + lane]` for delay `e` and phase `r` (zero where the phase has
+    /// no tap at that delay).
+    ///
+    /// # Safety
+    /// The CPU supports `V`'s instructions; `w` is valid for `delays * s * LANES` writes.
+    #[inline(always)]
+    unsafe fn fill<V: Simd>(&self, a: &Args<'_, f32>, s: usize, w: *mut f32, ch0: usize, c: usize) {
+        let cin = a.g.in_channels;
         for e in 0..self.delays {
-            let o = self.delay[e];
-            for r in 0..s {
-                let row = &mut self.w[(e * s + r) * lanes..][..lanes];
-                if self.phases[e] & (1 << r) == 0 {
-                    row.fill(0.0);
-                    continue;
-                }
-                let tp = PhaseTaps::new(g, r);
-                let k = tp.tap((o - tp.first_offset) / tp.offset_step);
-                for (lane, w) in row.iter_mut().enumerate() {
+            for (r, tp) in self.taps.iter().enumerate().take(s) {
+                // SAFETY: the row is inside the table the caller provides.
+                unsafe {
+                    let row = w.add((e * s + r) * V::LANES);
+                    if self.phases[e] & (1 << r) == 0 {
+                        V::splat(0.0).store(row);
+                        continue;
+                    }
                     // Packed (K, CIN, 1): one weight per tap and channel.
-                    *w = a.weight[k * g.in_channels + ch0 + lane % c];
+                    let k = tp.tap((self.delay[e] - tp.first_offset) / tp.offset_step);
+                    let taps = &a.weight[k * cin + ch0..][..c];
+                    if c == 1 {
+                        V::splat(taps[0]).store(row);
+                    } else {
+                        let mut lanes = [0.0f32; 16];
+                        for (lane, v) in lanes.iter_mut().enumerate().take(V::LANES) {
+                            *v = taps[lane % c];
+                        }
+                        V::load(lanes.as_ptr()).store(row);
+                    }
                 }
             }
         }
-        for (lane, b) in self.bias[..lanes].iter_mut().enumerate() {
-            *b = a.bias.map_or(0.0, |bias| bias[ch0 + lane % c]);
-        }
+    }
+}
+
+/// Aligned scratch of `N` floats, left uninitialised: the kernel writes before it reads.
+#[repr(C, align(64))]
+struct Scratch<const N: usize>(MaybeUninit<[f32; N]>);
+
+impl<const N: usize> Scratch<N> {
+    fn new() -> Self {
+        Scratch(MaybeUninit::uninit())
+    }
+
+    fn ptr(&mut self) -> *mut f32 {
+        self.0.as_mut_ptr().cast()
     }
 }
 
 /// Runs the layer if it is one this kernel takes (one channel per group in and out,
-/// `S <= 8`, a channel count a register divides in `NLC`, finite weights) and returns
-/// whether it did.
+/// `S <= 8`, a channel count a register divides in `NLC`, finite weights, delays that
+/// fit its tables) and returns whether it did.
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
 pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
     let g = a.g;
-    if g.in_per_group() != 1 || g.out_per_group() != 1 || g.stride > MAX_PHASES {
+    let s = g.stride;
+    if g.in_per_group() != 1 || g.out_per_group() != 1 || s > MAX_PHASES {
         return false;
     }
     let channels = g.in_channels;
@@ -127,30 +156,54 @@ pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
     } else {
         return false;
     };
-    // Rows at the ends multiply weights by zeros standing for frames outside the input:
-    // exact for finite weights only. (The tiled kernel forms only real products.)
+    // The blocks at the ends multiply weights by zeros standing for frames outside the
+    // input: exact for finite weights only. (The tiled kernel forms only real products.)
     if !a.weight.iter().all(|w| w.is_finite()) {
         return false;
     }
-    let Some(mut table) = Table::plan(a, g.stride, V::LANES) else {
+    let Some(plan) = Plan::new(a, s) else {
         return false;
     };
+    if plan.delays * s * V::LANES > TABLE || (plan.hi + 8) * c + 8 * V::LANES > WINDOW {
+        return false;
+    }
+    let mut table = Scratch::<TABLE>::new();
     for ch in 0..channels / c {
-        table.fill(a, g.stride, V::LANES, ch, c);
         let x = a.x[ch * g.len_in..].as_ptr();
         let y = a.y[ch * a.len_out..].as_mut_ptr();
-        // SAFETY: `Args::new` checked the lengths: a stream is `L` frames of `c` lanes
-        // at `x` and `len_out` frames at `y` (channel `ch` of `NCL`, or all of `NLC`).
+        let mut bias = [0.0f32; 16];
+        for (lane, b) in bias.iter_mut().enumerate().take(V::LANES) {
+            *b = a.bias.map_or(0.0, |bias| bias[ch + lane % c]);
+        }
+        // SAFETY: the table holds `delays * s * LANES` floats (checked above). `Args::new`
+        // checked the lengths: a stream is `L` frames of `c` lanes at `x` and `len_out`
+        // frames at `y` (channel `ch` of `NCL`, or all of `NLC`).
         unsafe {
-            match g.stride {
-                1 => stream::<V, 1, 8>(a, &table, c, x, y),
-                2 => stream::<V, 2, 4>(a, &table, c, x, y),
-                3 => stream::<V, 3, 3>(a, &table, c, x, y),
-                4 => stream::<V, 4, 2>(a, &table, c, x, y),
-                5 => stream::<V, 5, 1>(a, &table, c, x, y),
-                6 => stream::<V, 6, 1>(a, &table, c, x, y),
-                7 => stream::<V, 7, 1>(a, &table, c, x, y),
-                _ => stream::<V, 8, 1>(a, &table, c, x, y),
+            plan.fill::<V>(a, s, table.ptr(), ch, c);
+            let k = Stream {
+                g,
+                plan: &plan,
+                w: table.ptr(),
+                bias: V::load(bias.as_ptr()),
+                c,
+                x,
+                y,
+                len_out: a.len_out,
+            };
+            // Eight or more accumulators hide the FMA latency; with 32 registers
+            // (AVX-512) sixteen also save loads, with 16 (AVX2, SSE2) they would spill.
+            match (s, V::REGISTERS >= 32) {
+                (1, _) => k.run::<1, 8>(),
+                (2, false) => k.run::<2, 4>(),
+                (2, true) => k.run::<2, 8>(),
+                (3, false) => k.run::<3, 3>(),
+                (3, true) => k.run::<3, 5>(),
+                (4, false) => k.run::<4, 2>(),
+                (4, true) => k.run::<4, 4>(),
+                (5, _) => k.run::<5, 1>(),
+                (6, _) => k.run::<6, 1>(),
+                (7, _) => k.run::<7, 1>(),
+                _ => k.run::<8, 1>(),
             }
         }
     }
@@ -158,157 +211,162 @@ pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
 }
 
 /// One stream: `L` frames of `c` lanes at `x`, `len_out` frames at `y`.
-///
-/// Blocks of `B` registers per phase run where every load and store is in bounds; the
-/// rows near either end go one register at a time, with zeros loaded for the frames
-/// outside the input (the weights are finite, so those products are zero) and only the
-/// outputs inside the crop stored.
-///
-/// # Safety
-/// The CPU supports `V`'s instructions; `x` holds `L * c` and `y` `len_out * c` floats.
-#[inline(always)]
-unsafe fn stream<V: Simd, const S: usize, const B: usize>(
-    a: &Args<'_, f32>,
-    t: &Table,
+struct Stream<'a, V> {
+    g: &'a Geometry,
+    plan: &'a Plan,
+    w: *const f32,
+    bias: V,
     c: usize,
     x: *const f32,
     y: *mut f32,
-) {
-    let g = a.g;
-    let (len_in, len_out, pad) = (g.len_in, a.len_out, g.padding);
-    let rows = V::LANES / c; // frames per register
-    let block = B * rows;
-    let (mut q, mut end) = (usize::MAX, 0);
-    for r in 0..S {
-        let p = phase_rows(g, len_out, r);
-        if !p.is_empty() {
-            q = q.min(p.start);
-            end = end.max(p.end);
+    len_out: usize,
+}
+
+impl<V: Simd> Stream<'_, V> {
+    /// Every row, in blocks of `B` registers per phase and then single registers. A block
+    /// whose inputs run past either end of `x` reads a zero-padded copy of them, and one
+    /// whose outputs run past the crop writes to scratch and keeps what is inside.
+    ///
+    /// # Safety
+    /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
+    #[inline(always)]
+    unsafe fn run<const S: usize, const B: usize>(&self) {
+        let rows = V::LANES / self.c; // frames per register
+        let (mut q, mut end) = (usize::MAX, 0);
+        for r in 0..S {
+            let p = phase_rows(self.g, self.len_out, r);
+            if !p.is_empty() {
+                q = q.min(p.start);
+                end = end.max(p.end);
+            }
+        }
+        // SAFETY: the caller's promises, passed on.
+        unsafe {
+            while q + B * rows <= end {
+                self.block::<S, B>(q);
+                q += B * rows;
+            }
+            while q < end {
+                self.block::<S, 1>(q);
+                q += rows;
+            }
         }
     }
-    while q < end {
-        let inside = q >= t.hi
-            && q + block <= len_in + t.lo
-            && q * S >= pad
-            && (q + block) * S <= pad + len_out;
-        // SAFETY: `inside` is exactly the condition `block` needs; `edge` checks its own
-        // bounds.
+
+    /// Rows `q .. q + B * LANES / c` of every phase.
+    ///
+    /// # Safety
+    /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
+    #[inline(always)]
+    unsafe fn block<const S: usize, const B: usize>(&self, q: usize) {
+        let (c, pad, hi) = (self.c, self.g.padding, self.plan.hi);
+        let frames = B * V::LANES / c;
+        let len_in = self.g.len_in;
+        let mut window = Scratch::<WINDOW>::new();
+        let mut spill = Scratch::<SPILL>::new();
+        // SAFETY: inside, `x` holds frames `q - hi .. q + frames` and `y` the block's
+        // `S * frames` output frames; otherwise the scratch holds them (`forward` checked
+        // that the window fits, and `S * B <= 16` registers fit the spill).
         unsafe {
-            if inside {
-                run_block::<V, S, B>(t, c, x, y.add((q * S - pad) * c), q);
-                q += block;
+            let xq = if q >= hi && q + frames <= len_in {
+                self.x.add(q * c)
             } else {
-                edge::<V, S>(t, c, x, len_in, y, len_out, pad, q);
-                q += rows;
+                // Frames q - hi .. q + frames, zero outside 0..L.
+                let w = window.ptr();
+                let first = q as isize - hi as isize;
+                let n = hi + frames;
+                let lo = (-first).clamp(0, n as isize) as usize;
+                let top = (len_in as isize - first).clamp(lo as isize, n as isize) as usize;
+                core::ptr::write_bytes(w, 0, lo * c);
+                core::ptr::copy_nonoverlapping(
+                    self.x.offset((first + lo as isize) * c as isize),
+                    w.add(lo * c),
+                    (top - lo) * c,
+                );
+                core::ptr::write_bytes(w.add(top * c), 0, (n - top) * c);
+                w.add(hi * c)
+            };
+            let inside = q * S >= pad && (q + frames) * S <= pad + self.len_out;
+            let out = if inside {
+                self.y.add((q * S - pad) * c)
+            } else {
+                spill.ptr()
+            };
+            self.sum::<S, B>(xq, out);
+            if !inside {
+                // Output floats of the block: from frame q*S - pad, S * frames of them.
+                let start = (q * S) as isize * c as isize - (pad * c) as isize;
+                let lo = start.max(0);
+                let top = (start + (S * frames * c) as isize).min((self.len_out * c) as isize);
+                if lo < top {
+                    core::ptr::copy_nonoverlapping(
+                        out.offset(lo - start),
+                        self.y.offset(lo),
+                        (top - lo) as usize,
+                    );
+                }
+            }
+        }
+    }
+
+    /// The block's sums: inputs from `xq` (frame `q`; frames back to `q - hi` readable),
+    /// `S * B * LANES` outputs in time order to `out`.
+    ///
+    /// # Safety
+    /// The CPU supports `V`'s instructions, and the bounds hold.
+    #[inline(always)]
+    unsafe fn sum<const S: usize, const B: usize>(&self, xq: *const f32, out: *mut f32) {
+        let (p, c) = (self.plan, self.c);
+        // SAFETY: the table holds `delays * S` registers; the caller vouches for the rest.
+        unsafe {
+            let mut acc = [[self.bias; B]; S];
+            for e in 0..p.full {
+                self.delay::<S, B, true>(&mut acc, xq, e);
+            }
+            for e in p.full..p.delays {
+                self.delay::<S, B, false>(&mut acc, xq, e);
+            }
+            for b in 0..B {
+                let mut v = [self.bias; S];
+                for (v, acc) in v.iter_mut().zip(&acc) {
+                    *v = acc[b];
+                }
+                interleave::<V, S>(&mut v, c, out.add(b * S * V::LANES));
             }
         }
     }
 }
 
-/// Rows `q .. q + B * LANES / c` of every phase, all of whose inputs are in `x` and all
-/// of whose outputs, `S * B * LANES` floats, go to `out`.
-///
-/// # Safety
-/// The CPU supports `V`'s instructions, and the bounds hold.
-#[inline(always)]
-unsafe fn run_block<V: Simd, const S: usize, const B: usize>(
-    t: &Table,
-    c: usize,
-    x: *const f32,
-    out: *mut f32,
-    q: usize,
-) {
-    let full = ((1u16 << S) - 1) as u8;
-    // SAFETY: the table and bias are `TABLE` and 16 floats; every row read is inside; the
-    // caller vouches for `x` and `out`.
-    unsafe {
-        let bias = V::load(t.bias.as_ptr());
-        let mut acc = [[bias; B]; S];
-        for e in 0..t.delays {
-            let xp = x.add((q - t.delay[e]) * c);
-            let mut xv = [bias; B];
+impl<V: Simd> Stream<'_, V> {
+    /// Adds delay `e`'s products to the block's sums; `ALL`: it reaches every phase.
+    ///
+    /// # Safety
+    /// As [`Stream::sum`].
+    #[inline(always)]
+    unsafe fn delay<const S: usize, const B: usize, const ALL: bool>(
+        &self,
+        acc: &mut [[V; B]; S],
+        xq: *const f32,
+        e: usize,
+    ) {
+        let p = self.plan;
+        // SAFETY: the caller's promises.
+        unsafe {
+            let xp = xq.sub(p.delay[e] * self.c);
+            let mut xv = [self.bias; B];
             for (b, v) in xv.iter_mut().enumerate() {
                 *v = V::load(xp.add(b * V::LANES));
             }
-            let wp = t.w.as_ptr().add(e * S * V::LANES);
-            let phases = t.phases[e];
+            let wp = self.w.add(e * S * V::LANES);
+            let phases = p.phases[e];
             for (r, acc) in acc.iter_mut().enumerate() {
-                if phases == full || phases & (1 << r) != 0 {
+                if ALL || phases & (1 << r) != 0 {
                     let w = V::load(wp.add(r * V::LANES));
                     for (acc, &xv) in acc.iter_mut().zip(&xv) {
                         *acc = xv.mul_add(w, *acc);
                     }
                 }
             }
-        }
-        for b in 0..B {
-            let mut v = [bias; S];
-            for r in 0..S {
-                v[r] = acc[r][b];
-            }
-            interleave::<V, S>(&mut v, c, out.add(b * S * V::LANES));
-        }
-    }
-}
-
-/// One register of rows from `q` at either end of the stream: loads only the frames of
-/// `x` that exist and stores only the outputs inside `0..len_out`.
-///
-/// # Safety
-/// The CPU supports `V`'s instructions; `x` holds `len_in * c` and `y` `len_out * c`
-/// floats.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn edge<V: Simd, const S: usize>(
-    t: &Table,
-    c: usize,
-    x: *const f32,
-    len_in: usize,
-    y: *mut f32,
-    len_out: usize,
-    pad: usize,
-    q: usize,
-) {
-    let lanes = V::LANES as isize;
-    let total = (len_in * c) as isize;
-    // SAFETY: every load is of the lanes inside `0..total`; every store is checked
-    // against `0..len_out * c` below.
-    unsafe {
-        let bias = V::load(t.bias.as_ptr());
-        let mut acc = [bias; S];
-        for e in 0..t.delays {
-            let start = (q as isize - t.delay[e] as isize) * c as isize;
-            let (lo, hi) = (start.max(0), (start + lanes).min(total));
-            if lo >= hi {
-                continue;
-            }
-            let mut tmp = [0.0f32; 16];
-            core::ptr::copy_nonoverlapping(
-                x.offset(lo),
-                tmp.as_mut_ptr().offset(lo - start),
-                (hi - lo) as usize,
-            );
-            let xv = V::load(tmp.as_ptr());
-            let wp = t.w.as_ptr().add(e * S * V::LANES);
-            for (r, acc) in acc.iter_mut().enumerate() {
-                if t.phases[e] & (1 << r) != 0 {
-                    *acc = xv.mul_add(V::load(wp.add(r * V::LANES)), *acc);
-                }
-            }
-        }
-        let mut tmp = [0.0f32; MAX_PHASES * 16];
-        interleave::<V, S>(&mut acc, c, tmp.as_mut_ptr());
-        // Output floats of this register: frames q*S - pad onwards, S * LANES of them.
-        let first = (q * S) as isize - pad as isize;
-        let start = first * c as isize;
-        let lo = start.max(0);
-        let hi = (start + S as isize * lanes).min((len_out * c) as isize);
-        if lo < hi {
-            core::ptr::copy_nonoverlapping(
-                tmp.as_ptr().offset(lo - start),
-                y.offset(lo),
-                (hi - lo) as usize,
-            );
         }
     }
 }
@@ -322,7 +380,7 @@ unsafe fn edge<V: Simd, const S: usize>(
 unsafe fn interleave<V: Simd, const S: usize>(v: &mut [V; S], c: usize, out: *mut f32) {
     // SAFETY: the caller's promises; `tmp` holds `S * LANES <= 128` floats.
     unsafe {
-        if S.is_power_of_two() {
+        let shuffled = if S.is_power_of_two() {
             // A perfect shuffle per round: zipping `v[i]` with `v[i + S/2]` rotates the
             // bits of each lane's position (phase, frame) by one, so log2(S) rounds put
             // the phase bits lowest, which is time order.
@@ -333,6 +391,17 @@ unsafe fn interleave<V: Simd, const S: usize>(v: &mut [V; S], c: usize, out: *mu
                 8 => shuffle::<V, S, 8>(v),
                 _ => shuffle::<V, S, 16>(v),
             }
+            true
+        } else {
+            match c {
+                1 => V::interleave::<S, 1>(v),
+                2 => V::interleave::<S, 2>(v),
+                4 => V::interleave::<S, 4>(v),
+                8 => V::interleave::<S, 8>(v),
+                _ => V::interleave::<S, 16>(v),
+            }
+        };
+        if shuffled {
             for (m, v) in v.iter().enumerate() {
                 v.store(out.add(m * V::LANES));
             }

@@ -10,6 +10,7 @@ pub(crate) struct F32x4(float32x4_t);
 
 impl Simd for F32x4 {
     const LANES: usize = 4;
+    const REGISTERS: usize = 32;
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {

@@ -2,7 +2,7 @@
 
 use core::arch::x86_64::*;
 
-use crate::kernels::{simd_forward, Args, Simd};
+use crate::kernels::{interleave_table, simd_forward, Args, Simd};
 
 /// Eight `f32` lanes.
 #[derive(Clone, Copy)]
@@ -24,6 +24,7 @@ unsafe fn first(n: usize) -> __m256i {
 
 impl Simd for F32x8 {
     const LANES: usize = 8;
+    const REGISTERS: usize = 16;
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -72,6 +73,39 @@ impl Simd for F32x8 {
                 F32x8(_mm256_permute2f128_ps::<0x31>(lo, hi)),
             )
         }
+    }
+
+    #[inline(always)]
+    unsafe fn interleave<const S: usize, const G: usize>(v: &mut [Self; S]) -> bool {
+        if S > 8 || G > 8 {
+            return false;
+        }
+        let table = const { &interleave_table::<8>(S, G) };
+        let src = *v;
+        for (m, out) in v.iter_mut().enumerate() {
+            // SAFETY: the caller vouches for AVX2.
+            unsafe {
+                let mut o = _mm256_setzero_ps();
+                for (r, src) in src.iter().enumerate() {
+                    let (idx, mask) = table[m][r];
+                    if mask != 0 {
+                        let lanes =
+                            core::array::from_fn::<i32, 8, _>(|l| -((mask >> l) as i32 & 1));
+                        let picked = _mm256_permutevar8x32_ps(
+                            src.0,
+                            core::mem::transmute::<[i32; 8], __m256i>(idx),
+                        );
+                        o = _mm256_blendv_ps(
+                            o,
+                            picked,
+                            _mm256_castsi256_ps(core::mem::transmute::<[i32; 8], __m256i>(lanes)),
+                        );
+                    }
+                }
+                *out = F32x8(o);
+            }
+        }
+        true
     }
 
     #[inline(always)]

@@ -3,7 +3,7 @@
 
 use core::arch::x86_64::*;
 
-use crate::kernels::{simd_forward, Args, Simd};
+use crate::kernels::{interleave_table, simd_forward, Args, Simd};
 
 /// Sixteen `f32` lanes.
 #[derive(Clone, Copy)]
@@ -33,6 +33,7 @@ fn index(idx: [i32; 16]) -> __m512i {
 
 impl Simd for F32x16 {
     const LANES: usize = 16;
+    const REGISTERS: usize = 32;
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -75,6 +76,29 @@ impl Simd for F32x16 {
                 _ => (F32x16(a), F32x16(b)),
             }
         }
+    }
+
+    #[inline(always)]
+    unsafe fn interleave<const S: usize, const G: usize>(v: &mut [Self; S]) -> bool {
+        if S > 8 {
+            return false;
+        }
+        let table = const { &interleave_table::<16>(S, G) };
+        let src = *v;
+        for (m, out) in v.iter_mut().enumerate() {
+            // SAFETY: the caller vouches for AVX-512F.
+            unsafe {
+                let mut o = _mm512_setzero_ps();
+                for (r, src) in src.iter().enumerate() {
+                    let (idx, mask) = table[m][r];
+                    if mask != 0 {
+                        o = _mm512_mask_permutexvar_ps(o, mask as u16, index(idx), src.0);
+                    }
+                }
+                *out = F32x16(o);
+            }
+        }
+        true
     }
 
     #[inline(always)]

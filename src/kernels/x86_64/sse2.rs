@@ -11,6 +11,7 @@ pub(crate) struct F32x4(__m128);
 
 impl Simd for F32x4 {
     const LANES: usize = 4;
+    const REGISTERS: usize = 16;
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
