@@ -217,8 +217,9 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool>(
                         *acc = xb.mul_add(w, *acc);
                     }
                 }
-                wp = wp.add(p.cout_g);
-                xp = xp.add(p.xs.channel);
+                // Wrapping: after the last channel these point past the buffers, unread.
+                wp = wp.wrapping_add(p.cout_g);
+                xp = xp.wrapping_add(p.xs.channel);
             }
         }
         for (m, acc) in acc.iter().enumerate() {
