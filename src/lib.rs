@@ -52,14 +52,35 @@
 //! is added; results differ from PyTorch's by rounding only.
 //!
 //! # Kernels
-//! The portable kernel is polyphase: it never multiplies by the zeros that stride
-//! inserts, so a forward pass costs at most `L * CIN * COUT/G * K` multiply-adds
-//! (fewer where padding crops). It is output-stationary: each output is written once.
+//! Every kernel is polyphase: it never multiplies by the zeros that stride inserts, so a
+//! forward pass costs at most `L * CIN * COUT/G * K` multiply-adds (fewer where padding
+//! crops), and output-stationary: each output is written once.
+//!
+//! For `f32` there are hand-vectorised kernels for SSE2, AVX2+FMA and AVX-512F on x86_64
+//! and NEON on aarch64, beside the portable one. [`Backend::best`] picks one (at run time,
+//! once, with `std`; from `cfg(target_feature)` without), `layer.backend()` says which,
+//! and `forward_with` and the other `_with` forms force one:
+//!
+//! ```
+//! use conv_transpose::{Backend, ConvTranspose1d};
+//!
+//! type Up = ConvTranspose1d<64, 1, 1, 8, 4>;
+//! let up = Up::from_torch(&[[[0.25, 0.5, 0.75, 1.0, 0.75, 0.5, 0.25, 0.0]]], None);
+//! let x: [[f32; 1]; 64] = core::array::from_fn(|i| [i as f32]);
+//! let mut fast = [[0.0f32; 1]; Up::OUT_LEN];
+//! let mut portable = [[0.0f32; 1]; Up::OUT_LEN];
+//! up.forward(&x, &mut fast); // on `up.backend()`
+//! up.forward_with(Backend::Scalar, &x, &mut portable).unwrap();
+//! for (a, b) in fast.iter().zip(&portable) {
+//!     assert!((a[0] - b[0]).abs() <= 1e-5 * b[0].abs().max(1.0));
+//! }
+//! ```
 //!
 //! # Crate features
-//! - `std` (default): `boxed_from_torch`, `boxed_from_mlx` and `boxed_from_max`, which
-//!   build a large layer directly on the heap; `num-traits`' std support. Without it the
-//!   crate is `#![no_std]` with no allocator.
+//! - `std` (default): run-time CPU detection for [`Backend::best`] (cached after the first
+//!   call); `boxed_from_torch`, `boxed_from_mlx` and `boxed_from_max`, which build a large
+//!   layer directly on the heap; `num-traits`' std support. Without it the crate is
+//!   `#![no_std]` with no allocator, and the backend is chosen at compile time.
 //! - `libm`: float maths without `std` through the `libm` crate (it turns on `num-traits`'
 //!   `libm` backend, so `num_traits::Float` works for `f32`/`f64` in firmware).
 //! - `defmt`: `defmt::Format` for [`Geometry`] and [`Error`], to log them from firmware.

@@ -9,7 +9,9 @@
 //! zero is ever formed: each phase does only the multiply-adds that reach it.
 
 pub(crate) mod scalar;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod tile;
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod time;
 
 #[cfg(target_arch = "aarch64")]
@@ -234,6 +236,7 @@ pub(crate) fn forward_f32(
 }
 
 /// One SIMD register of `f32` lanes: what the generic kernel bodies need of an ISA.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 ///
 /// # Safety
 /// Every method may use the instructions of its ISA: the caller must have established
@@ -330,6 +333,7 @@ pub(crate) const fn interleave_table<const LANES: usize>(
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
 pub(crate) unsafe fn simd_forward<V: Simd, const MR: usize, const NV: usize>(
     a: &mut Args<'_, f32>,
