@@ -31,7 +31,10 @@ pub(crate) mod sealed {
     }
 
     /// The IEEE float types, which share one implementation of [`super::Element`].
-    pub trait Float {}
+    pub trait Float {
+        /// Zero, for `const` contexts.
+        const ZERO: Self;
+    }
 
     impl Sealed for f32 {
         fn best_backend() -> Backend {
@@ -46,7 +49,9 @@ pub(crate) mod sealed {
             kernels::forward_f32(backend, a, acc)
         }
     }
-    impl Float for f32 {}
+    impl Float for f32 {
+        const ZERO: f32 = 0.0;
+    }
 
     /// `f64` has the portable kernel only.
     impl Sealed for f64 {
@@ -66,7 +71,9 @@ pub(crate) mod sealed {
             Ok(())
         }
     }
-    impl Float for f64 {}
+    impl Float for f64 {
+        const ZERO: f64 = 0.0;
+    }
 }
 
 /// A number type a layer can compute in: `f32` (every [`crate::Backend`]) and `f64`
@@ -93,6 +100,9 @@ pub trait Element:
     /// The accumulator of a sum of products. Its `Default` is zero.
     type Acc: Copy + Default;
 
+    /// Zero, usable in `const` contexts (a stream state's initial value).
+    const ZERO: Self;
+
     /// The accumulator that starts an output's sum from a bias value.
     fn bias_acc(bias: Self) -> Self::Acc;
 
@@ -108,6 +118,8 @@ where
     F: sealed::Sealed + sealed::Float + FloatCore + Default + Debug + Send + Sync + 'static,
 {
     type Acc = F;
+
+    const ZERO: F = <F as sealed::Float>::ZERO;
 
     #[inline(always)]
     fn bias_acc(bias: F) -> F {

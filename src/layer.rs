@@ -163,7 +163,7 @@ impl<
     > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
 {
     /// Every shape rule, checked when the layer is constructed or its lengths are used.
-    const VALID: () = {
+    pub(crate) const VALID: () = {
         assert!(
             L >= 1,
             "ConvTranspose1d: the input length L must be at least 1"
@@ -244,6 +244,14 @@ impl<
     /// The bias, if the layer has one.
     pub const fn bias(&self) -> Option<&[T; COUT]> {
         self.bias.as_ref()
+    }
+
+    /// The packed weights and the bias, as the kernels take them.
+    pub(crate) fn packed(&self) -> (&[T], Option<&[T]>) {
+        (
+            self.weight.as_flattened().as_flattened(),
+            self.bias.as_ref().map(|b| &b[..]),
+        )
     }
 }
 
@@ -509,19 +517,11 @@ impl<
         y: &mut [T],
         ys: Strides,
     ) -> Result<(), Error> {
+        let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
         T::kernel(
             backend,
-            &mut Args::new(
-                &Self::GEOMETRY,
-                Self::OUT_LEN,
-                self.weight.as_flattened().as_flattened(),
-                self.bias.as_ref().map(|b| &b[..]),
-                x,
-                xs,
-                y,
-                ys,
-            ),
+            &mut Args::new(&Self::GEOMETRY, Self::OUT_LEN, weight, bias, x, xs, y, ys),
             &mut acc,
         )
     }

@@ -98,12 +98,14 @@ mod error;
 mod geometry;
 mod kernels;
 mod layer;
+mod stream;
 
 pub use dispatch::{Backend, UnknownBackend};
 pub use element::Element;
 pub use error::Error;
 pub use geometry::{output_padding_for, Geometry};
 pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
+pub use stream::{ChunkStream, StreamState};
 
 /// The README's example, compiled and run as a doctest so that it cannot go stale.
 #[doc = include_str!("../README.md")]

@@ -151,9 +151,13 @@ pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize>
     first..end.max(first)
 }
 
-/// One forward pass's operands, their lengths checked against the geometry once, so that
+/// One kernel call's operands, their lengths checked against the geometry once, so that
 /// the kernels may index with raw pointers. (`pub` only because the sealed element trait
 /// names it; nothing outside the crate can reach it.)
+///
+/// A kernel computes the `len_out` frames of the full (uncropped) result that start at
+/// frame `g.padding`: for a layer's forward pass that is its output; a stream asks for
+/// other windows of it ([`Args::window`]). Frames beyond the full result get the bias.
 pub struct Args<'a, T> {
     pub(crate) g: &'a Geometry,
     pub(crate) len_out: usize,
@@ -168,10 +172,7 @@ pub struct Args<'a, T> {
 }
 
 impl<'a, T> Args<'a, T> {
-    /// Bundles the operands after checking what every kernel relies on: each buffer holds
-    /// exactly its tensor, and each layout is channels-last or channels-first. Then
-    /// `xs.at(i, c)` is in bounds for every `i < L, c < CIN`, `ys.at(n, c)` for every
-    /// `n < len_out, c < COUT`, and `weight` has `K * CIN * COUT/G` values.
+    /// A forward pass of the layer `g`: its whole output, `len_out` frames.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         g: &'a Geometry,
@@ -183,8 +184,35 @@ impl<'a, T> Args<'a, T> {
         y: &'a mut [T],
         ys: Strides,
     ) -> Self {
-        let (cin, cout) = (g.in_channels, g.out_channels);
         assert!(g.len_out() == Some(len_out), "kernel: invalid geometry");
+        Self::window(g, len_out, weight, bias, x, xs, y, ys)
+    }
+
+    /// Frames `g.padding .. g.padding + len_out` of the full result, wherever they lie:
+    /// `g` is a valid layer shape except that its padding is the window's start.
+    ///
+    /// Checks what every kernel relies on: each buffer holds exactly its tensor, and each
+    /// layout is channels-last or channels-first. Then `xs.at(i, c)` is in bounds for every
+    /// `i < L, c < CIN`, `ys.at(n, c)` for every `n < len_out, c < COUT`, and `weight` has
+    /// `K * CIN * COUT/G` values.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn window(
+        g: &'a Geometry,
+        len_out: usize,
+        weight: &'a [T],
+        bias: Option<&'a [T]>,
+        x: &'a [T],
+        xs: Strides,
+        y: &'a mut [T],
+        ys: Strides,
+    ) -> Self {
+        let (cin, cout) = (g.in_channels, g.out_channels);
+        let shape = Geometry { padding: 0, ..*g };
+        assert!(shape.len_out().is_some(), "kernel: invalid geometry");
+        assert!(
+            g.padding.checked_add(len_out).is_some() && len_out.checked_mul(cout).is_some(),
+            "kernel: window out of range"
+        );
         assert_eq!(weight.len(), g.kernel * cin * g.out_per_group());
         assert!(bias.is_none_or(|b| b.len() == cout));
         assert_eq!(x.len(), g.len_in * cin);

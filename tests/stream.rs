@@ -1,0 +1,242 @@
+//! Streaming against one forward pass over the whole signal, on every backend.
+//!
+//! For each shape: random weights, bias and signal; the whole signal's `forward` (checked
+//! here against the f64 oracle too) is the reference. The stream must reproduce it bit
+//! for bit on the same backend:
+//! - block by block with `process` and a flush into pieces of 1 to 3 frames;
+//! - through `ChunkStream` with random pieces (many of one frame), over the whole signal
+//!   and over a shorter one that ends inside a block;
+//! - twice in a row on one state, which the flush must leave ready for a new signal.
+//!
+//! Output buffers start as NaN, so a frame a stream counts but never writes fails.
+
+mod common;
+
+use common::{assert_close, backends_for, torch_layer, Case, Rng};
+use conv_transpose::{Backend, ChunkStream, GroupedConvTranspose1d, StreamState};
+
+type Layer<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+> = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, f32>;
+
+fn nlc<const C: usize>(flat: &[f64]) -> Vec<[f32; C]> {
+    flat.chunks_exact(C)
+        .map(|f| core::array::from_fn(|c| f[c] as f32))
+        .collect()
+}
+
+/// Piece lengths that add up to `total`: a third of them one frame, the rest up to `2L+1`.
+fn pieces(rng: &mut Rng, total: usize, l: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut left = total;
+    while left > 0 {
+        let u = (rng.uniform() + 1.0) / 2.0;
+        let n = if u < 0.33 {
+            1
+        } else {
+            1 + ((u - 0.33) / 0.67 * (2 * l + 1) as f64) as usize
+        };
+        let n = n.clamp(1, left);
+        out.push(n);
+        left -= n;
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+    const N: usize,
+    const FR: usize,
+    const WL: usize,
+    const WN: usize,
+    const SL: usize,
+    const SN: usize,
+>(
+    name: &str,
+    seed: u64,
+    with_bias: bool,
+) {
+    let whole_g = Layer::<WL, CIN, COUT, CG, K, S, P, D, OP>::GEOMETRY;
+    let case = Case::random::<f32>(&whole_g, 1, with_bias, seed);
+    let block = torch_layer::<L, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
+    let whole = torch_layer::<WL, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
+    let short = torch_layer::<SL, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
+    let x = nlc::<CIN>(&case.x[0]);
+    let mut rng = Rng::new(seed ^ 0x5eed);
+    let what = format!("{name} bias={with_bias}");
+
+    for backend in backends_for::<f32>() {
+        let what = format!("{what} {backend}");
+        let mut expected = vec![[f32::NAN; COUT]; WN];
+        whole
+            .forward_with::<WN>(
+                backend,
+                x.as_slice().try_into().unwrap(),
+                expected.as_mut_slice().try_into().unwrap(),
+            )
+            .unwrap();
+        assert_close(&what, expected.as_flattened(), &case.reference[0]);
+        let mut expected_short = vec![[f32::NAN; COUT]; SN];
+        short
+            .forward_with::<SN>(
+                backend,
+                x[..SL].try_into().unwrap(),
+                expected_short.as_mut_slice().try_into().unwrap(),
+            )
+            .unwrap();
+
+        // Block by block, twice on one state.
+        let mut state = StreamState::<f32, CIN, FR>::new();
+        for round in 0..2 {
+            let mut got: Vec<[f32; COUT]> = Vec::new();
+            for (b, chunk) in x.chunks_exact(L).enumerate() {
+                let mut y = [[f32::NAN; COUT]; N];
+                let n = block
+                    .process_with(backend, &mut state, chunk.try_into().unwrap(), &mut y)
+                    .unwrap();
+                let expect_n = N.min(
+                    ((b + 1) * N)
+                        .saturating_sub(Layer::<L, CIN, COUT, CG, K, S, P, D, OP>::STREAM_LATENCY),
+                );
+                assert!(n <= expect_n, "{what}: block {b} wrote {n} frames");
+                got.extend_from_slice(&y[..n]);
+            }
+            loop {
+                let mut y = vec![[f32::NAN; COUT]; 1 + got.len() % 3];
+                let n = block.flush_with(backend, &mut state, &mut y).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&y[..n]);
+            }
+            assert!(!state.is_started(), "{what}: flush did not reset the state");
+            assert_eq!(got.len(), WN, "{what} round {round}: frames");
+            assert_eq!(got, expected, "{what} round {round}: process + flush");
+        }
+
+        // Random pieces through the adapter, over the whole signal and a shorter one.
+        let mut adapter = ChunkStream::<f32, CIN, COUT, L, N, FR>::new();
+        for (len, reference) in [(WL, &expected), (SL, &expected_short)] {
+            let mut got: Vec<[f32; COUT]> = Vec::new();
+            let mut at = 0;
+            for n in pieces(&mut rng, len, L) {
+                adapter
+                    .push_with(backend, &block, &x[at..at + n], |y| {
+                        got.extend_from_slice(y)
+                    })
+                    .unwrap();
+                at += n;
+                assert!(adapter.buffered() < L);
+            }
+            adapter
+                .finish_with(backend, &block, |y| got.extend_from_slice(y))
+                .unwrap();
+            assert_eq!(adapter.buffered(), 0);
+            assert_eq!(&got, reference, "{what}: ChunkStream over {len} frames");
+        }
+    }
+}
+
+macro_rules! streams {
+    ($($name:ident: CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal K=$k:literal
+        S=$s:literal P=$p:literal D=$d:literal OP=$op:literal L=$l:literal BLOCKS=$nb:literal
+        SHORT=$short:literal;)*) => {$(
+        #[test]
+        fn $name() {
+            type Block = Layer<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
+            type Whole = Layer<{ $l * $nb }, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
+            type Short = Layer<{ $short }, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
+            for (seed, bias) in [(1u64, true), (2, false)] {
+                check::<
+                    $l, $cin, $cout, $cg, $k, $s, $p, $d, $op,
+                    { $l * $s }, { Block::STREAM_FRAMES },
+                    { $l * $nb }, { Whole::OUT_LEN }, { $short }, { Short::OUT_LEN },
+                >(stringify!($name), seed, bias);
+            }
+        }
+    )*};
+}
+
+streams! {
+    // Mono FIR interpolators, as the demo and the firmware run them.
+    mono_x2: CIN=1 COUT=1 COUT_G=1 K=32 S=2 P=0 D=1 OP=0 L=16 BLOCKS=5 SHORT=71;
+    mono_x3_centred: CIN=1 COUT=1 COUT_G=1 K=49 S=3 P=24 D=1 OP=2 L=20 BLOCKS=4 SHORT=53;
+    mono_x4_blocks_of_one: CIN=1 COUT=1 COUT_G=1 K=64 S=4 P=0 D=1 OP=0 L=1 BLOCKS=40 SHORT=23;
+    mono_x3_blocks_of_one_padded: CIN=1 COUT=1 COUT_G=1 K=12 S=3 P=5 D=1 OP=1 L=1 BLOCKS=30 SHORT=9;
+    // Kernels shorter than the stride, with and without padding (output held back).
+    mono_k_lt_s: CIN=1 COUT=1 COUT_G=1 K=2 S=5 P=0 D=1 OP=0 L=7 BLOCKS=4 SHORT=10;
+    mono_k_lt_s_padded: CIN=1 COUT=1 COUT_G=1 K=3 S=4 P=2 D=1 OP=3 L=3 BLOCKS=6 SHORT=11;
+    k1_dilated_op: CIN=1 COUT=1 COUT_G=1 K=1 S=1 P=0 D=3 OP=2 L=4 BLOCKS=3 SHORT=5;
+    // Padding larger than a block: the first blocks write nothing.
+    long_padding: CIN=1 COUT=1 COUT_G=1 K=40 S=2 P=19 D=1 OP=1 L=3 BLOCKS=12 SHORT=17;
+    dilated: CIN=1 COUT=1 COUT_G=1 K=5 S=2 P=3 D=3 OP=2 L=6 BLOCKS=5 SHORT=13;
+    dilated_s3_d2: CIN=1 COUT=1 COUT_G=1 K=7 S=3 P=4 D=2 OP=1 L=8 BLOCKS=4 SHORT=27;
+    // Stereo, channels independent; and 4 and 3 channels.
+    stereo_x2: CIN=2 COUT=2 COUT_G=1 K=32 S=2 P=0 D=1 OP=0 L=24 BLOCKS=4 SHORT=50;
+    stereo_x3_centred: CIN=2 COUT=2 COUT_G=1 K=24 S=3 P=12 D=1 OP=1 L=10 BLOCKS=5 SHORT=33;
+    quad_dw: CIN=4 COUT=4 COUT_G=1 K=8 S=4 P=2 D=1 OP=0 L=9 BLOCKS=4 SHORT=20;
+    three_dw_multiplier: CIN=3 COUT=6 COUT_G=2 K=6 S=2 P=1 D=1 OP=1 L=5 BLOCKS=4 SHORT=12;
+    // Dense and grouped layers of a vocoder.
+    hifigan_like: CIN=16 COUT=8 COUT_G=8 K=16 S=8 P=4 D=1 OP=0 L=4 BLOCKS=4 SHORT=9;
+    melgan_like: CIN=8 COUT=4 COUT_G=4 K=6 S=3 P=2 D=1 OP=1 L=5 BLOCKS=3 SHORT=11;
+    grouped: CIN=8 COUT=12 COUT_G=3 K=5 S=2 P=1 D=2 OP=1 L=6 BLOCKS=4 SHORT=19;
+    dense_odd: CIN=5 COUT=17 COUT_G=17 K=4 S=3 P=1 D=1 OP=2 L=7 BLOCKS=3 SHORT=8;
+    dense_blocks_of_one: CIN=3 COUT=9 COUT_G=9 K=7 S=2 P=3 D=1 OP=1 L=1 BLOCKS=12 SHORT=8;
+}
+
+#[test]
+fn unavailable_backend_is_an_error_and_touches_nothing() {
+    type Up = Layer<4, 1, 1, 1, 4, 2, 1, 1, 0>;
+    let up = Up::from_torch(&[[[0.5, 1.0, 1.0, 0.5]]], None);
+    let missing = Backend::ALL.into_iter().find(|b| !b.is_available());
+    let Some(missing) = missing else {
+        return; // every backend is available here (none is on x86_64 and aarch64)
+    };
+    let mut state = StreamState::<f32, 1, { Up::STREAM_FRAMES }>::new();
+    let mut y = [[f32::NAN; 1]; 8];
+    assert!(up
+        .process_with(missing, &mut state, &[[1.0]; 4], &mut y)
+        .is_err());
+    assert!(!state.is_started());
+    assert!(y.iter().all(|v| v[0].is_nan()));
+}
+
+#[test]
+fn f64_streams_on_the_scalar_backend_only() {
+    type Up = GroupedConvTranspose1d<3, 1, 1, 1, 4, 2, 1, 1, 0, f64>;
+    let up = Up::from_torch(&[[[0.5, 1.0, 1.0, 0.5]]], Some(&[0.25]));
+    let mut state = StreamState::<f64, 1, { Up::STREAM_FRAMES }>::new();
+    let mut y = [[0.0f64; 1]; 6];
+    assert_eq!(up.process(&mut state, &[[1.0], [2.0], [3.0]], &mut y), 5);
+    assert!(up
+        .process_with(Backend::Avx2, &mut state, &[[1.0]; 3], &mut y)
+        .is_err());
+    assert!(up.flush_with(Backend::Neon, &mut state, &mut y).is_err());
+    assert_eq!(up.flush(&mut state, &mut y), 1);
+    // The whole 3-frame signal: (3-1)*2 - 2 + 3 + 1 = 6 frames.
+    let mut whole = [[0.0f64; 1]; 6];
+    up.forward(&[[1.0], [2.0], [3.0]], &mut whole);
+    let mut got = [[0.0f64; 1]; 6];
+    let mut state = StreamState::<f64, 1, { Up::STREAM_FRAMES }>::new();
+    let n = up.process(&mut state, &[[1.0], [2.0], [3.0]], &mut got);
+    let m = up.flush(&mut state, &mut got[n..]);
+    assert_eq!(n + m, 6);
+    assert_eq!(got, whole);
+}
