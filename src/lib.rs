@@ -92,6 +92,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod design;
 mod dispatch;
 mod element;
 mod error;
