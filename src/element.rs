@@ -5,7 +5,7 @@ use core::fmt::Debug;
 use num_traits::float::FloatCore;
 
 pub(crate) mod sealed {
-    use crate::kernels::{self, Args};
+    use crate::kernels::{self, scalar::ROWS, Args};
     use crate::{Backend, Element, Error};
 
     /// What the layers need of an element type beyond [`Element`]: its kernels.
@@ -28,6 +28,34 @@ pub(crate) mod sealed {
         ) -> Result<(), Error>
         where
             Self: Element + Sized;
+
+        /// `ROWS` outputs of one phase of the portable kernel's time-blocked path:
+        /// `y[m * y_step] = finish(start[m] + sum_j x[m - j * x_step] * w[j * w_step])`,
+        /// taps in increasing `j`, each product rounded before it is added. Types
+        /// override it where a target has a better instruction sequence than the
+        /// compiler finds.
+        ///
+        /// # Safety
+        /// `x - j * x_step .. + ROWS` and `w + j * w_step` are readable for every
+        /// `j < count`, and `y + m * y_step` writable for every `m < ROWS`, apart from
+        /// the inputs.
+        #[inline(always)]
+        #[allow(clippy::too_many_arguments)]
+        unsafe fn rows(
+            start: &[<Self as Element>::Acc; ROWS],
+            x: *const Self,
+            x_step: usize,
+            w: *const Self,
+            w_step: usize,
+            count: usize,
+            y: *mut Self,
+            y_step: usize,
+        ) where
+            Self: Element + Sized,
+        {
+            // SAFETY: the caller's promise, passed on.
+            unsafe { kernels::scalar::rows(start, x, x_step, w, w_step, count, y, y_step) }
+        }
     }
 
     /// The IEEE float types, which share one implementation of [`super::Element`].
@@ -47,6 +75,25 @@ pub(crate) mod sealed {
 
         fn kernel(backend: Backend, a: &mut Args<'_, f32>, acc: &mut [f32]) -> Result<(), Error> {
             kernels::forward_f32(backend, a, acc)
+        }
+
+        /// On ARM with a hardware FPU: one `vldm` of the twelve inputs, one `vldr` of the
+        /// weight and twelve `vmla` per tap. `vmla` rounds the product before adding, as
+        /// the portable body does, so the results are the same to the bit.
+        #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+        #[inline(always)]
+        unsafe fn rows(
+            start: &[f32; ROWS],
+            x: *const f32,
+            x_step: usize,
+            w: *const f32,
+            w_step: usize,
+            count: usize,
+            y: *mut f32,
+            y_step: usize,
+        ) {
+            // SAFETY: the caller's promise, passed on.
+            unsafe { kernels::arm::rows(start, x, x_step, w, w_step, count, y, y_step) }
         }
     }
     impl Float for f32 {

@@ -215,7 +215,9 @@ impl<
         let drop = state.crop.min(N);
         debug_assert!(drop >= front.min(N));
         state.crop -= drop;
-        y.copy_within(drop.., 0);
+        if drop > 0 {
+            y.copy_within(drop.., 0);
+        }
         state.frames.copy_within(L.., 0);
         state.history = (have + L).min(m);
         state.fed = true;

@@ -53,7 +53,7 @@ impl Tally {
                 };
                 let err = (frame[ch] - want).abs();
                 self.worst = self.worst.max(err / tol);
-                if !(err <= tol) {
+                if err.is_nan() || err > tol {
                     if self.bad < 4 {
                         println!("  frame {at} ch {ch}: {} expected {want}", frame[ch]);
                     }

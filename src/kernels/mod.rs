@@ -16,6 +16,8 @@ mod time;
 
 #[cfg(target_arch = "aarch64")]
 mod aarch64;
+#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+pub(crate) mod arm;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 

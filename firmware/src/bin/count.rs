@@ -1,0 +1,62 @@
+//! The instruction-count harness: streams one steady-state block through each of the
+//! three mono benchmark shapes with the ordinary API (`process`, static layers in flash)
+//! between two marker functions. `count.sh` runs it under QEMU with a one-instruction-
+//! per-block execution trace and counts the instructions between the markers.
+#![no_std]
+#![no_main]
+
+use conv_transpose::{ConvTranspose1d, StreamState};
+use cortex_m_rt::entry;
+use semihosting::{println, process};
+
+/// Marks the start of a measured call (the harness counts from its first instruction).
+#[inline(never)]
+#[no_mangle]
+extern "C" fn count_start(shape: u32) {
+    core::hint::black_box(shape);
+}
+
+/// Marks the end of a measured call.
+#[inline(never)]
+#[no_mangle]
+extern "C" fn count_stop(outputs: u32) {
+    core::hint::black_box(outputs);
+    core::hint::black_box(outputs);
+}
+
+/// Taps of a plain windowed sinc (the values do not change the instruction count).
+const fn taps<const K: usize>() -> [[[f32; K]; 1]; 1] {
+    let mut t = [0.0f32; K];
+    let mut k = 0;
+    while k < K {
+        let c = k as f32 - (K as f32 - 1.0) / 2.0;
+        t[k] = 1.0 / (1.0 + c * c);
+        k += 1;
+    }
+    [[t]]
+}
+
+macro_rules! shape {
+    ($id:literal, $name:literal, L=$l:literal K=$k:literal S=$s:literal) => {{
+        type Layer = ConvTranspose1d<$l, 1, 1, $k, $s>;
+        static LAYER: Layer = Layer::from_torch(&taps::<$k>(), None);
+        let mut state = StreamState::<f32, 1, { Layer::STREAM_FRAMES }>::new();
+        let x: [[f32; 1]; $l] = core::array::from_fn(|i| [((i * 7919) % 113) as f32 / 56.0 - 1.0]);
+        let mut y = [[0.0f32; 1]; $l * $s];
+        // The first block fills the history; the second is the steady state measured.
+        LAYER.process(&mut state, &x, &mut y);
+        count_start($id);
+        let n = LAYER.process(&mut state, core::hint::black_box(&x), &mut y);
+        count_stop(n as u32);
+        core::hint::black_box(&y);
+        println!("{}: {} outputs from {} inputs, K = {}", $name, n, $l, $k);
+    }};
+}
+
+#[entry]
+fn main() -> ! {
+    shape!(1, "mono_x2", L=1024 K=32 S=2);
+    shape!(2, "mono_x4", L=1024 K=64 S=4);
+    shape!(3, "mono_x3_48k", L=480 K=48 S=3);
+    process::exit(0)
+}

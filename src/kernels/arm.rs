@@ -1,0 +1,99 @@
+//! 32-bit ARM with a hardware FPU (Cortex-M4F, M7, M33, ...): the portable kernel's
+//! time-blocked inner loop in assembly. The compiler splits multiply-adds into `vmul` and
+//! `vadd` (Cortex-M4 is tuned as having slow `vmla`), loads the inputs one by one and
+//! spills its pointers; this loop is 18 instructions per tap for twelve outputs.
+
+use core::arch::asm;
+
+use super::scalar::ROWS;
+
+/// Twelve outputs of one phase: `y[m * y_step] = start[m] + sum_j x[m - j * x_step] *
+/// w[j * w_step]` for `m < 12`, taps `j < count` in increasing order, with `vmla`
+/// (multiply, round, add, round: the portable kernel's arithmetic).
+///
+/// # Safety
+/// `x - j * x_step .. + 12` and `w + j * w_step` are readable for every `j < count`,
+/// `y + m * y_step` writable for every `m < 12`, and `x` and `start` are aligned for
+/// `f32` (as every `&[f32]` is).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn rows(
+    start: &[f32; ROWS],
+    x: *const f32,
+    x_step: usize,
+    w: *const f32,
+    w_step: usize,
+    count: usize,
+    y: *mut f32,
+    y_step: usize,
+) {
+    const { assert!(ROWS == 12) };
+    // Stable Rust cannot name the FPU registers as asm operands on these targets (the
+    // `sreg` class needs a target feature only nightly can enable), so the block saves
+    // and restores every FPU register it touches itself: s3 the weight, s4-s15 the
+    // inputs, s16-s27 the accumulators.
+    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step for
+    // j < count, and writes y + m * y_step for m < 12, which the caller vouches for; it
+    // leaves every register but the named integer ones as it found them.
+    unsafe {
+        asm!(
+            "vpush {{s3-s27}}",
+            "vldmia {start}, {{s16-s27}}",
+            "cmp {n}, #0",
+            "beq 3f",
+            "2:",
+            "vldmia {x}, {{s4-s15}}",
+            "vldr s3, [{w}]",
+            "vmla.f32 s16, s4, s3",
+            "vmla.f32 s17, s5, s3",
+            "vmla.f32 s18, s6, s3",
+            "vmla.f32 s19, s7, s3",
+            "vmla.f32 s20, s8, s3",
+            "vmla.f32 s21, s9, s3",
+            "vmla.f32 s22, s10, s3",
+            "vmla.f32 s23, s11, s3",
+            "vmla.f32 s24, s12, s3",
+            "vmla.f32 s25, s13, s3",
+            "vmla.f32 s26, s14, s3",
+            "vmla.f32 s27, s15, s3",
+            "sub {x}, {x}, {xs}",
+            "add {w}, {w}, {ws}",
+            "subs {n}, {n}, #1",
+            "bne 2b",
+            "3:",
+            "vstr s16, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s17, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s18, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s19, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s20, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s21, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s22, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s23, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s24, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s25, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s26, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vstr s27, [{y}]",
+            "add {y}, {y}, {ys}",
+            "vpop {{s3-s27}}",
+            start = in(reg) start.as_ptr(),
+            x = inout(reg) x => _,
+            w = inout(reg) w => _,
+            n = inout(reg) count => _,
+            xs = in(reg) x_step * 4,
+            ws = in(reg) w_step * 4,
+            y = inout(reg) y => _,
+            ys = in(reg) y_step * 4,
+        );
+    }
+}
