@@ -127,10 +127,51 @@ fn stereo() -> bool {
     )
 }
 
+/// The stack's paint: what `stack_used` looks for.
+const PAINT: u32 = 0x5EED_CAFE;
+/// How far below the entry frame the paint reaches.
+const PAINTED: usize = 64 * 1024;
+
+extern "C" {
+    /// The top of the stack (cortex-m-rt's link.x: the end of RAM).
+    static _stack_start: u32;
+}
+
+/// Paints the stack below the caller's frame, for [`stack_used`].
+#[inline(never)]
+fn paint_stack() {
+    let sp = cortex_m::register::msp::read() as usize;
+    let top = core::ptr::addr_of!(_stack_start) as usize;
+    // Leave this function's own frame alone.
+    let mut at = (top - PAINTED) & !3;
+    while at < sp - 256 {
+        // SAFETY: RAM below the live stack, unused by anything but the stack.
+        unsafe { (at as *mut u32).write_volatile(PAINT) };
+        at += 4;
+    }
+}
+
+/// Peak stack use since [`paint_stack`]: from the top of RAM down to the lowest word
+/// the paint no longer holds.
+fn stack_used() -> usize {
+    let top = core::ptr::addr_of!(_stack_start) as usize;
+    let mut at = top - PAINTED;
+    // SAFETY: the painted RAM, read back.
+    while at < top && unsafe { (at as *const u32).read_volatile() } == PAINT {
+        at += 4;
+    }
+    top - at
+}
+
 #[entry]
 fn main() -> ! {
     println!("conv-transpose firmware on a Cortex-M4F: streaming static layers from flash");
+    paint_stack();
     let ok = mono() & stereo();
+    println!(
+        "peak stack (all of the RAM the firmware uses: no .data, no .bss): {} bytes",
+        stack_used()
+    );
     println!(
         "{}",
         if ok {
