@@ -76,6 +76,13 @@
 //! }
 //! ```
 //!
+//! # Streaming and filter design
+//! [`StreamState`] holds what a stream of a layer needs between blocks (the layer stays
+//! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
+//! and together they write exactly `forward` over the whole signal. [`ChunkStream`] takes
+//! pieces of any length. [`design`] makes Kaiser-windowed sinc interpolators for
+//! upsampling layers, in `no_std`.
+//!
 //! # Crate features
 //! - `std` (default): run-time CPU detection for [`Backend::best`] (cached after the first
 //!   call); `boxed_from_torch`, `boxed_from_mlx` and `boxed_from_max`, which build a large

@@ -34,6 +34,7 @@ macro_rules! matrix {
 
 matrix! {
     mono_s1_l1_k2: L=1 CIN=1 COUT=1 COUT_G=1 CI=1 K=2 S=1 P=0 D=1 OP=0;
+    mono_s3_k145_demo: L=300 CIN=1 COUT=1 COUT_G=1 CI=1 K=145 S=3 P=72 D=1 OP=2;
     mono_s1_l15_k1: L=15 CIN=1 COUT=1 COUT_G=1 CI=1 K=1 S=1 P=0 D=1 OP=0;
     mono_s1_l17_k4: L=17 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=1 P=0 D=1 OP=0;
     mono_s1_l33_k4: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=4 S=1 P=0 D=1 OP=0;
