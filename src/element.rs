@@ -121,10 +121,55 @@ pub(crate) mod sealed {
     impl Float for f64 {
         const ZERO: f64 = 0.0;
     }
+
+    /// `Q15` has the portable kernel everywhere and SIMD kernels for mono and
+    /// channels-first depthwise layers (see `kernels::q15`).
+    impl Sealed for crate::Q15 {
+        fn best_backend() -> Backend {
+            kernels::q15::best()
+        }
+
+        fn supports(backend: Backend) -> bool {
+            kernels::q15::supports(backend)
+        }
+
+        fn kernel(
+            backend: Backend,
+            a: &mut Args<'_, crate::Q15>,
+            acc: &mut [i64],
+        ) -> Result<(), Error> {
+            kernels::q15::forward(backend, a, acc)
+        }
+    }
+
+    /// `Q31` has the portable kernel only.
+    impl Sealed for crate::Q31 {
+        fn best_backend() -> Backend {
+            Backend::Scalar
+        }
+
+        fn supports(backend: Backend) -> bool {
+            backend == Backend::Scalar
+        }
+
+        fn kernel(
+            backend: Backend,
+            a: &mut Args<'_, crate::Q31>,
+            acc: &mut [i128],
+        ) -> Result<(), Error> {
+            if !Self::supports(backend) {
+                return Err(Error::BackendUnavailable { backend });
+            }
+            kernels::scalar::forward(a, acc);
+            Ok(())
+        }
+    }
 }
 
-/// A number type a layer can compute in: `f32` (every [`crate::Backend`]) and `f64`
-/// ([`crate::Backend::Scalar`] only) today.
+/// A number type a layer can compute in: `f32` (every [`crate::Backend`]), `f64`
+/// ([`crate::Backend::Scalar`] only), and the fixed-point [`crate::Q15`] (every backend;
+/// SIMD for mono and depthwise layers) and [`crate::Q31`] (portable kernel only), whose
+/// arithmetic is exact and so the same on every backend ([`crate::fixed`]).
 ///
 /// The kernels work in three steps, and this trait names each of them, so that types
 /// whose accumulator differs from the sample (fixed point: Q15 samples, 64-bit
@@ -181,5 +226,49 @@ where
     #[inline(always)]
     fn finish(acc: F) -> F {
         acc
+    }
+}
+
+impl Element for crate::Q15 {
+    /// Q30 products summed exactly (see [`crate::fixed`]).
+    type Acc = i64;
+
+    const ZERO: Self = crate::Q15::ZERO;
+
+    #[inline(always)]
+    fn bias_acc(bias: Self) -> i64 {
+        i64::from(bias.to_bits()) << 15
+    }
+
+    #[inline(always)]
+    fn mac(acc: i64, x: Self, w: Self) -> i64 {
+        acc + i64::from(i32::from(x.to_bits()) * i32::from(w.to_bits()))
+    }
+
+    #[inline(always)]
+    fn finish(acc: i64) -> Self {
+        crate::fixed::finish_q15(acc)
+    }
+}
+
+impl Element for crate::Q31 {
+    /// Q62 products summed exactly (see [`crate::fixed`]).
+    type Acc = i128;
+
+    const ZERO: Self = crate::Q31::ZERO;
+
+    #[inline(always)]
+    fn bias_acc(bias: Self) -> i128 {
+        i128::from(bias.to_bits()) << 31
+    }
+
+    #[inline(always)]
+    fn mac(acc: i128, x: Self, w: Self) -> i128 {
+        acc + i128::from(i64::from(x.to_bits()) * i64::from(w.to_bits()))
+    }
+
+    #[inline(always)]
+    fn finish(acc: i128) -> Self {
+        crate::fixed::finish_q31(acc)
     }
 }

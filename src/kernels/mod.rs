@@ -8,6 +8,7 @@
 //! `o_j = (k_j*D - r) / S` grow by `D / gcd(S, D)` per tap. No product with an inserted
 //! zero is ever formed: each phase does only the multiply-adds that reach it.
 
+pub(crate) mod q15;
 pub(crate) mod scalar;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 mod tile;
