@@ -29,16 +29,16 @@ pub(crate) mod sealed {
         where
             Self: Element + Sized;
 
-        /// `ROWS` outputs of one phase of the portable kernel's time-blocked path:
-        /// `y[m * y_step] = finish(start[m] + sum_j x[m - j * x_step] * w[j * w_step])`,
-        /// taps in increasing `j`, each product rounded before it is added. Types
-        /// override it where a target has a better instruction sequence than the
-        /// compiler finds.
+        /// `blocks * ROWS` consecutive outputs of one phase of the portable kernel's
+        /// time-blocked path: `y[m * y_step] = finish(start[m % ROWS] + sum_j
+        /// x[m - j * x_step] * w[j * w_step])` for `m < blocks * ROWS`, taps in
+        /// increasing `j`, each product rounded before it is added. Types override it
+        /// where a target has a better instruction sequence than the compiler finds.
         ///
         /// # Safety
-        /// `x - j * x_step .. + ROWS` and `w + j * w_step` are readable for every
-        /// `j < count`, and `y + m * y_step` writable for every `m < ROWS`, apart from
-        /// the inputs.
+        /// `x - j * x_step .. + blocks * ROWS` and `w + j * w_step` are readable for
+        /// every `j < count`, and `y + m * y_step` writable for every
+        /// `m < blocks * ROWS`, apart from the inputs.
         #[inline(always)]
         #[allow(clippy::too_many_arguments)]
         unsafe fn rows(
@@ -50,11 +50,25 @@ pub(crate) mod sealed {
             count: usize,
             y: *mut Self,
             y_step: usize,
+            blocks: usize,
         ) where
             Self: Element + Sized,
         {
-            // SAFETY: the caller's promise, passed on.
-            unsafe { kernels::scalar::rows(start, x, x_step, w, w_step, count, y, y_step) }
+            for b in 0..blocks {
+                // SAFETY: the caller's promise, block by block.
+                unsafe {
+                    kernels::scalar::rows(
+                        start,
+                        x.add(b * ROWS),
+                        x_step,
+                        w,
+                        w_step,
+                        count,
+                        y.add(b * ROWS * y_step),
+                        y_step,
+                    )
+                }
+            }
         }
     }
 
@@ -91,9 +105,23 @@ pub(crate) mod sealed {
             count: usize,
             y: *mut f32,
             y_step: usize,
+            blocks: usize,
         ) {
-            // SAFETY: the caller's promise, passed on.
-            unsafe { kernels::arm::rows(start, x, x_step, w, w_step, count, y, y_step) }
+            for b in 0..blocks {
+                // SAFETY: the caller's promise, block by block.
+                unsafe {
+                    kernels::arm::rows(
+                        start,
+                        x.add(b * ROWS),
+                        x_step,
+                        w,
+                        w_step,
+                        count,
+                        y.add(b * ROWS * y_step),
+                        y_step,
+                    )
+                }
+            }
         }
     }
     impl Float for f32 {
@@ -139,6 +167,25 @@ pub(crate) mod sealed {
             acc: &mut [i64],
         ) -> Result<(), Error> {
             kernels::q15::forward(backend, a, acc)
+        }
+
+        /// On Cortex-M4/M7 (the DSP extension): `SMLALD`, two multiply-adds into a 64-bit
+        /// accumulator per instruction, four outputs at a time; see `kernels::arm_dsp`.
+        #[cfg(conv_transpose_arm_dsp)]
+        #[inline(always)]
+        unsafe fn rows(
+            start: &[i64; ROWS],
+            x: *const crate::Q15,
+            x_step: usize,
+            w: *const crate::Q15,
+            w_step: usize,
+            count: usize,
+            y: *mut crate::Q15,
+            y_step: usize,
+            blocks: usize,
+        ) {
+            // SAFETY: the caller's promise, passed on.
+            unsafe { kernels::arm_dsp::rows(start, x, x_step, w, w_step, count, y, y_step, blocks) }
         }
     }
 

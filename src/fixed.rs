@@ -25,12 +25,14 @@
 //!   32 bits before saturating, which wraps beyond `2^16` full-scale products.
 //! - **Q31** products are 62-bit: CMSIS-DSP's `arm_fir_interpolate_q31` adds them in a
 //!   `q63_t` (the "2.62" accumulator, one guard bit) and stores `(q31_t)(sum >> 31)`.
-//!   Both steps **wrap** on overflow: two full-scale products overflow its accumulator,
-//!   and a sum beyond `±1.0` wraps to the opposite sign instead of clipping (its
-//!   documentation says it saturates; the code truncates). Here the sum is carried
-//!   exactly (128 bits in the portable kernel) and the result saturates, so wherever
-//!   CMSIS does not overflow the two agree to the bit, and where it would, this crate
-//!   clips. There is no wrapping mode.
+//!   Both steps wrap, and together they give the exact `floor(sum / 2^31)` **wrapped to
+//!   32 bits** (the accumulator's wrap only touches bits the cast drops): a result
+//!   beyond `±1.0` comes out with the opposite sign instead of clipping (CMSIS's
+//!   documentation says it saturates; its code truncates). Here the sum is carried
+//!   exactly (128 bits in the portable kernel) and the result saturates, so the two
+//!   agree to the bit wherever the result is in range and differ exactly where this
+//!   crate clips (`tests/cmsis.rs` checks both on CMSIS's own output). There is no
+//!   wrapping mode.
 //!
 //! Saturation is the only non-linearity. [`Q15::taps_for`] and [`Q31::taps_for`] quantise
 //! a designed filter with the headroom that rules it out for any input.

@@ -19,6 +19,8 @@ mod time;
 mod aarch64;
 #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
 pub(crate) mod arm;
+#[cfg(conv_transpose_arm_dsp)]
+pub(crate) mod arm_dsp;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
 

@@ -17,8 +17,12 @@
 //! arithmetic shift by 15 and a saturating narrow (`packssdw`, `vqmovn`): the definition's
 //! `sat16(acc >> 15)`.
 
-use super::{phase_rows, scalar, Args, PhaseTaps};
-use crate::{Backend, Element, Error, Q15};
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+use super::{phase_rows, PhaseTaps};
+use super::{scalar, Args};
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+use crate::Element;
+use crate::{Backend, Error, Q15};
 
 /// The backend `forward` uses for `Q15`: the best one that has a Q15 body.
 pub(crate) fn best() -> Backend {

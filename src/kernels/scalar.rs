@@ -95,26 +95,25 @@ fn streams<T: Element>(a: &mut Args<'_, T>) {
             }
             let mut q = lo;
             if taps.count > 0 {
-                let y = y.as_mut_ptr();
-                while q + ROWS <= hi {
-                    // SAFETY: lo <= q and q + ROWS <= hi, so for every tap j and m < ROWS
-                    // the input q + m - o_j lies in 0..L (o_0 <= o_j <= last_offset), the
-                    // weight index tap(j) * CIN + ch is below K * CIN, and the outputs
-                    // (q + m) * S + r - P are rows of the phase, inside `y`.
-                    unsafe {
-                        T::rows(
-                            &starts,
-                            x.as_ptr().add(q - taps.first_offset),
-                            taps.offset_step,
-                            w.as_ptr().add(taps.first_tap * channels),
-                            taps.tap_step * channels,
-                            taps.count,
-                            y.add(q * s + r - pad),
-                            s,
-                        );
-                    }
-                    q += ROWS;
+                let blocks = (hi - q) / ROWS;
+                // SAFETY: lo <= q and q + blocks * ROWS <= hi, so for every tap j and
+                // m < blocks * ROWS the input q + m - o_j lies in 0..L (o_0 <= o_j <=
+                // last_offset), the weight index tap(j) * CIN + ch is below K * CIN, and
+                // the outputs (q + m) * S + r - P are rows of the phase, inside `y`.
+                unsafe {
+                    T::rows(
+                        &starts,
+                        x.as_ptr().add(q - taps.first_offset),
+                        taps.offset_step,
+                        w.as_ptr().add(taps.first_tap * channels),
+                        taps.tap_step * channels,
+                        taps.count,
+                        y.as_mut_ptr().add(q * s + r - pad),
+                        s,
+                        blocks,
+                    );
                 }
+                q += blocks * ROWS;
             }
             for q in q..rows.end {
                 row(q, y);

@@ -5,7 +5,7 @@
 #![no_std]
 #![no_main]
 
-use conv_transpose::{ConvTranspose1d, StreamState};
+use conv_transpose::{ConvTranspose1d, StreamState, Q15};
 use cortex_m_rt::entry;
 use semihosting::{println, process};
 
@@ -53,10 +53,35 @@ macro_rules! shape {
     }};
 }
 
+/// The same taps in Q15 (they peak at 1.0, which saturates to the largest value).
+const fn taps_q15<const K: usize>() -> [[[Q15; K]; 1]; 1] {
+    [[Q15::from_f32_array(&taps::<K>()[0][0])]]
+}
+
+macro_rules! shape_q15 {
+    ($id:literal, $name:literal, L=$l:literal K=$k:literal S=$s:literal) => {{
+        type Layer = ConvTranspose1d<$l, 1, 1, $k, $s, 0, 1, 0, Q15>;
+        static LAYER: Layer = Layer::from_torch(&taps_q15::<$k>(), None);
+        let mut state = StreamState::<Q15, 1, { Layer::STREAM_FRAMES }>::new();
+        let x: [[Q15; 1]; $l] =
+            core::array::from_fn(|i| [Q15::from_bits((((i * 7919) % 113) as i16 - 56) * 512)]);
+        let mut y = [[Q15::ZERO; 1]; $l * $s];
+        LAYER.process(&mut state, &x, &mut y);
+        count_start($id);
+        let n = LAYER.process(&mut state, core::hint::black_box(&x), &mut y);
+        count_stop(n as u32);
+        core::hint::black_box(&y);
+        println!("{}: {} outputs from {} inputs, K = {}", $name, n, $l, $k);
+    }};
+}
+
 #[entry]
 fn main() -> ! {
     shape!(1, "mono_x2", L=1024 K=32 S=2);
     shape!(2, "mono_x4", L=1024 K=64 S=4);
     shape!(3, "mono_x3_48k", L=480 K=48 S=3);
+    shape_q15!(4, "q15_mono_x2", L=1024 K=32 S=2);
+    shape_q15!(5, "q15_mono_x4", L=1024 K=64 S=4);
+    shape_q15!(6, "q15_mono_x3_48k", L=480 K=48 S=3);
     process::exit(0)
 }

@@ -1,0 +1,190 @@
+//! Cortex-M4/M7 (the Arm DSP extension, every `thumbv7em` target): the portable kernel's
+//! time-blocked Q15 inner loop in assembly.
+//!
+//! Inputs a tap pair reads for one output are neighbours in memory (`x[t - 1]`, `x[t]`),
+//! so one 32-bit load fetches both and one `SMLALD` multiplies them by a packed pair of
+//! weights and adds both products to a 64-bit accumulator: the definition's exact sum,
+//! two taps per instruction, with no headroom condition. Four outputs share each weight
+//! load; an odd last tap takes one `SMLALBB` each. The 64-bit sums are finished in Rust
+//! (`sat16(acc >> 15)`), so the results are the portable kernel's to the bit.
+
+use core::arch::asm;
+
+use super::scalar::ROWS;
+use crate::Q15;
+
+/// Tap pairs a phase may have for this path (512 bytes of stack). Longer phases, and
+/// phases whose taps read inputs that are not adjacent (`x_step != 1`, from dilation),
+/// take the portable body.
+const MAX_PAIRS: usize = 128;
+
+/// Outputs per pass of the loop: four 64-bit accumulators in r4-r11.
+const PASS: usize = 4;
+
+/// What one pass reads, `r0` in the block.
+#[repr(C)]
+struct Pass {
+    /// The four accumulators' starting values.
+    start: *const i64,
+    /// Byte address of `x[base + 1]`, where `x[base]` is tap 0's input for output 0.
+    x: *const i16,
+    /// Output 0; output m is `y + m * y_step`.
+    y: *mut i16,
+    /// `y_step` in bytes.
+    y_bytes: usize,
+    /// `npairs` packed weights: pair `p` has tap `2p + 1` low and tap `2p` high.
+    pairs: *const u32,
+    npairs: usize,
+    /// The odd last tap's weight, sign-extended, or zero.
+    last: i32,
+}
+
+/// See [`crate::element::sealed::Sealed::rows`]; the same contract.
+///
+/// # Safety
+/// As that method's.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn rows(
+    start: &[i64; ROWS],
+    x: *const Q15,
+    x_step: usize,
+    w: *const Q15,
+    w_step: usize,
+    count: usize,
+    y: *mut Q15,
+    y_step: usize,
+    blocks: usize,
+) {
+    const { assert!(ROWS % PASS == 0) };
+    let bias_bits = start
+        .iter()
+        .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
+    if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
+        for b in 0..blocks {
+            // SAFETY: the caller's promise, block by block.
+            unsafe {
+                super::scalar::rows(
+                    start,
+                    x.add(b * ROWS),
+                    x_step,
+                    w,
+                    w_step,
+                    count,
+                    y.add(b * ROWS * y_step),
+                    y_step,
+                )
+            }
+        }
+        return;
+    }
+    // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.
+    let weight = |j: usize| unsafe { (*w.add(j * w_step)).to_bits() };
+    let npairs = count / 2;
+    let mut pairs = [0u32; MAX_PAIRS];
+    for (p, pair) in pairs[..npairs].iter_mut().enumerate() {
+        *pair = u32::from(weight(2 * p + 1) as u16) | (u32::from(weight(2 * p) as u16) << 16);
+    }
+    let mut pass = Pass {
+        start: start.as_ptr(),
+        x: x.cast::<i16>().wrapping_add(1),
+        y: y.cast::<i16>(),
+        y_bytes: y_step * 2,
+        pairs: pairs.as_ptr(),
+        npairs,
+        last: if count % 2 == 1 {
+            i32::from(weight(count - 1))
+        } else {
+            0
+        },
+    };
+    for _ in 0..blocks {
+        for g in 0..ROWS / PASS {
+            pass.start = start[g * PASS..].as_ptr();
+            // Registers: r0 the pass; r1 the input pointer, which steps back two samples
+            // per pair (pre-indexed load), r2 the weights, r3 the pair count; r4:r5,
+            // r6:r7, r8:r9, r10:r11 the accumulators of outputs 0-3 (saved and restored
+            // by the block itself: r6, r7 and r9 cannot be named as operands); r12 the
+            // weight pair, lr the input pair. Output m, pair p reads the word at
+            // x[base + m - 2p - 1] (the inputs of taps 2p + 1 and 2p); the odd last tap
+            // the halfword x[base + m - 2 * npairs].
+            //
+            // The finish is `ssat(acc >> 15, 16)` on the low word of `acc >> 15`, which
+            // is all of it: |acc| <= (count + 1) * 2^30 < 2^39 (count <= 257 taps, the
+            // bias checked below 2^30 above).
+            //
+            // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j]; the
+            // caller makes those readable for every j < count and m < blocks * ROWS, and
+            // y + m * y_step writable; the block reads those inputs, the pairs, the
+            // starts and the pass, and writes outputs 0-3 of this pass. It leaves every
+            // register it does not declare as it found it.
+            unsafe {
+                asm!(
+                    "push {{r4-r11}}",
+                    "ldr r1, [r0]",
+                    "ldm r1, {{r4-r11}}",
+                    "ldr r1, [r0, #4]",
+                    "ldr r2, [r0, #16]",
+                    "ldr r3, [r0, #20]",
+                    "cmp r3, #0",
+                    "beq 2f",
+                    "1:",
+                    "ldr r12, [r2], #4",
+                    "ldr lr, [r1, #-4]!",
+                    "smlald r4, r5, lr, r12",
+                    "ldr lr, [r1, #2]",
+                    "smlald r6, r7, lr, r12",
+                    "ldr lr, [r1, #4]",
+                    "smlald r8, r9, lr, r12",
+                    "ldr lr, [r1, #6]",
+                    "smlald r10, r11, lr, r12",
+                    "subs r3, r3, #1",
+                    "bne 1b",
+                    "2:",
+                    "ldr r12, [r0, #24]",
+                    "cmp r12, #0",
+                    "beq 3f",
+                    "ldrsh lr, [r1, #-2]",
+                    "smlalbb r4, r5, lr, r12",
+                    "ldrsh lr, [r1, #0]",
+                    "smlalbb r6, r7, lr, r12",
+                    "ldrsh lr, [r1, #2]",
+                    "smlalbb r8, r9, lr, r12",
+                    "ldrsh lr, [r1, #4]",
+                    "smlalbb r10, r11, lr, r12",
+                    "3:",
+                    "ldr r1, [r0, #8]",
+                    "ldr r2, [r0, #12]",
+                    "lsrs r4, r4, #15",
+                    "orr r4, r4, r5, lsl #17",
+                    "ssat r4, #16, r4",
+                    "strh r4, [r1]",
+                    "lsrs r6, r6, #15",
+                    "orr r6, r6, r7, lsl #17",
+                    "ssat r6, #16, r6",
+                    "add r1, r1, r2",
+                    "strh r6, [r1]",
+                    "lsrs r8, r8, #15",
+                    "orr r8, r8, r9, lsl #17",
+                    "ssat r8, #16, r8",
+                    "add r1, r1, r2",
+                    "strh r8, [r1]",
+                    "lsrs r10, r10, #15",
+                    "orr r10, r10, r11, lsl #17",
+                    "ssat r10, #16, r10",
+                    "add r1, r1, r2",
+                    "strh r10, [r1]",
+                    "pop {{r4-r11}}",
+                    in("r0") &pass as *const Pass,
+                    out("r1") _,
+                    out("r2") _,
+                    out("r3") _,
+                    out("r12") _,
+                    out("lr") _,
+                );
+            }
+            pass.x = pass.x.wrapping_add(PASS);
+            pass.y = pass.y.wrapping_add(PASS * y_step);
+        }
+    }
+}
