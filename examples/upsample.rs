@@ -5,6 +5,7 @@
 //! cargo run --release --example upsample                       # a synthetic test signal
 //! cargo run --release --example upsample -- in.wav             # a 16 kHz WAV file
 //! cargo run --release --example upsample -- in.wav --out up.wav --plot spectrum.png
+//! cargo run --release --example upsample -- --q15              # and the same layer in Q15
 //! ```
 //!
 //! The upsampler is one mono layer, `ConvTranspose1d<160, 1, 1, 145, 3, 72, 1, 2>`: blocks
@@ -50,6 +51,16 @@
 //!   backend's; the example exits with code 1 if any differs by more than 1e-5 of the
 //!   output's peak.
 //!
+//! - with `--q15`, the layer in fixed point as well: the taps quantised with
+//!   `Q15::taps_for` (scaled so that no output can saturate), a full-scale 1 kHz sine
+//!   (1 s, quantised to Q15) streamed through it, and its **SNR** against the f64 result
+//!   of the same layer (its Q15 taps, exact in f64) on the unquantised sine, 600 frames
+//!   left out at each end: what the fixed-point arithmetic loses (input rounding, the
+//!   output's shift). Also the SNR against the unquantised filter at the same gain, which
+//!   adds the taps' rounding; then the Q15 speed of every backend. The example exits
+//!   with code 1 if the SNR is below 80 dB or a backend's Q15 output differs from the
+//!   portable kernel's in any bit.
+//!
 //! A long file reports its progress on stderr every half second.
 
 use std::f64::consts::PI;
@@ -58,7 +69,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use conv_transpose::design::{kaiser_beta, transition_width, Interpolator};
-use conv_transpose::{output_padding_for, Backend, ConvTranspose1d, Error, StreamState};
+use conv_transpose::{output_padding_for, Backend, ConvTranspose1d, Error, StreamState, Q15};
 
 #[path = "upsample/plot.rs"]
 mod plot;
@@ -82,6 +93,10 @@ const OP: usize = match output_padding_for(BLOCK, K, S, P, 1, BLOCK * S) {
 };
 type Upsampler = ConvTranspose1d<BLOCK, 1, 1, K, S, P, 1, OP>;
 type State = StreamState<f32, 1, { Upsampler::STREAM_FRAMES }>;
+/// The same layer in Q15.
+type UpsamplerQ15 = ConvTranspose1d<BLOCK, 1, 1, K, S, P, 1, OP, Q15>;
+/// The Q15 figure the example insists on.
+const Q15_MIN_SNR_DB: f64 = 80.0;
 
 /// The reference: 3 * 400 + 1 taps (400 input frames each side of the centre), 150 dB.
 const REF_TAPS: usize = 1201;
@@ -100,12 +115,13 @@ const FADE: usize = 160;
 const FFT_IN: usize = 2048;
 const FFT_OUT: usize = FFT_IN * S;
 
-const USAGE: &str = "usage: upsample [IN.wav] [--out OUT.wav] [--plot SPECTRUM.png]";
+const USAGE: &str = "usage: upsample [IN.wav] [--out OUT.wav] [--plot SPECTRUM.png] [--q15]";
 
 struct Args {
     input: Option<PathBuf>,
     out: PathBuf,
     plot: PathBuf,
+    q15: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -114,12 +130,14 @@ fn parse_args() -> Result<Args, String> {
         input: None,
         out: dir.join("upsampled.wav"),
         plot: dir.join("spectrum.png"),
+        q15: false,
     };
     let mut it = std::env::args_os().skip(1);
     while let Some(arg) = it.next() {
         match arg.to_str() {
             Some("--out") => args.out = it.next().ok_or("--out needs a path")?.into(),
             Some("--plot") => args.plot = it.next().ok_or("--plot needs a path")?.into(),
+            Some("--q15") => args.q15 = true,
             Some("-h" | "--help") => return Err(String::new()),
             Some(flag) if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             _ if args.input.is_none() => args.input = Some(arg.into()),
@@ -330,7 +348,98 @@ fn run(args: &Args) -> Result<bool, Failure> {
     if !agree {
         eprintln!("upsample: a backend's output differs from the default backend's by more than 1e-5 of the peak");
     }
-    Ok(agree)
+    let q15_ok = !args.q15 || q15()?;
+    Ok(agree && q15_ok)
+}
+
+/// The `--q15` report: SNR of a full-scale 1 kHz sine through the layer in Q15, and the
+/// Q15 speed of every backend. Returns whether the SNR reaches [`Q15_MIN_SNR_DB`] and
+/// every backend gives the portable kernel's bits.
+fn q15() -> Result<bool, Failure> {
+    let taps: [f32; K] = Interpolator::for_attenuation(S, K, ATTENUATION_DB).taps();
+    let q = Q15::taps_for(&taps, S);
+    let layer = UpsamplerQ15::from_torch(&[[q.taps]], None);
+    let frames = RATE_IN as usize; // 1 s
+    let sine: Vec<f64> = (0..frames)
+        .map(|n| (2.0 * PI * 1_000.0 * n as f64 / RATE_IN as f64).sin())
+        .collect();
+    let x: Vec<[Q15; 1]> = sine.iter().map(|&v| [Q15::from_f64(v)]).collect();
+    let run = |backend| upsample_q15(&layer, backend, &x);
+    let out = run(Backend::Scalar)?;
+    // The f64 result of the same layer (its Q15 taps, exact in f64) on the unquantised
+    // sine: what the fixed-point arithmetic loses. And of the unquantised filter at the
+    // same gain: that plus the taps' rounding.
+    let snr_of = |h: &[f64]| {
+        let reference = interpolate(&sine, h, None);
+        let (mut signal, mut noise) = (0.0, 0.0);
+        for (y, r) in out[EDGE..out.len() - EDGE].iter().zip(&reference[EDGE..]) {
+            let e = y[0].to_f64() - r;
+            signal += r * r;
+            noise += e * e;
+        }
+        10.0 * (signal / noise).log10()
+    };
+    let snr = snr_of(&q.taps.iter().map(|t| t.to_f64()).collect::<Vec<_>>());
+    let snr_design = snr_of(&taps.iter().map(|&t| f64::from(t) * q.gain).collect::<Vec<_>>());
+    let peak = out.iter().map(|v| v[0].to_bits().unsigned_abs()).max().unwrap_or(0);
+    println!(
+        "  Q15       taps quantised with headroom (gain {:.4}, {:.2} dB); full-scale 1 kHz sine, 1 s; output peak {peak} of 32767",
+        q.gain,
+        db(q.gain)
+    );
+    println!(
+        "            SNR {snr:.1} dB against the f64 result of the same layer on the unquantised sine (at least {Q15_MIN_SNR_DB:.0} dB required)"
+    );
+    println!(
+        "            {snr_design:.1} dB against the unquantised filter at the same gain (the taps' rounding included)"
+    );
+    let seconds = frames as f64 / RATE_IN as f64;
+    let mut same = true;
+    for (i, &b) in Backend::ALL.iter().filter(|b| b.is_available()).enumerate() {
+        let (mut best, mut runs, start) = (Duration::MAX, 0, Instant::now());
+        let mut got = Vec::new();
+        while runs < 3 || (start.elapsed().as_secs_f64() < 0.25 && runs < 200) {
+            let t = Instant::now();
+            got = run(b)?;
+            best = best.min(t.elapsed());
+            runs += 1;
+        }
+        let identical = got == out;
+        same &= identical;
+        println!(
+            "  {:9} {:7} {:6.0}x real time ({:.3} ms, best of {runs})  {}",
+            if i == 0 { "Q15 speed" } else { "" },
+            b.name(),
+            seconds / best.as_secs_f64(),
+            best.as_secs_f64() * 1e3,
+            if identical { "bit-identical to scalar" } else { "DIFFERS from scalar" }
+        );
+    }
+    if snr < Q15_MIN_SNR_DB {
+        eprintln!("upsample: Q15 SNR {snr:.1} dB is below {Q15_MIN_SNR_DB:.0} dB");
+    }
+    Ok(snr >= Q15_MIN_SNR_DB && same)
+}
+
+/// One Q15 channel through its own stream on `backend`, cut to three times its length.
+fn upsample_q15(
+    layer: &UpsamplerQ15,
+    backend: Backend,
+    x: &[[Q15; 1]],
+) -> Result<Vec<[Q15; 1]>, Error> {
+    let mut state = StreamState::<Q15, 1, { UpsamplerQ15::STREAM_FRAMES }>::new();
+    let mut out = Vec::with_capacity(x.len() * S + BLOCK * S);
+    let mut y = [[Q15::ZERO; 1]; BLOCK * S];
+    for chunk in x.chunks(BLOCK) {
+        let mut block = [[Q15::ZERO; 1]; BLOCK];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let n = layer.process_with(backend, &mut state, &block, &mut y)?;
+        out.extend_from_slice(&y[..n]);
+    }
+    let n = layer.flush_with(backend, &mut state, &mut y)?;
+    out.extend_from_slice(&y[..n]);
+    out.truncate(x.len() * S);
+    Ok(out)
 }
 
 /// `10 log10(sum ref^2 / sum (out - ref)^2)` over every channel of `out` against each

@@ -1,9 +1,11 @@
-//! Streams two `static` layers (weights in flash) block by block on a Cortex-M4F and
-//! checks every output frame against values the host computed at build time (see
-//! build.rs). Prints the result through semihosting (and defmt with the `defmt`
-//! feature) and exits with 0 only if every frame matches.
+//! Streams `static` layers (weights in flash) block by block and checks every output
+//! frame against values the host computed at build time (see build.rs): two f32 layers
+//! (within a rounding bound) and two Q15 layers (bit for bit, one of them saturating).
+//! Prints the result through semihosting (and defmt with the `defmt` feature) and exits
+//! with 0 only if every frame matches.
 //!
-//!     cargo run --release        # in firmware/, under qemu-system-arm (mps2-an386)
+//!     cargo run --release                              # Cortex-M4F, QEMU mps2-an386
+//!     cargo run --release --target thumbv6m-none-eabi  # Cortex-M0, QEMU microbit
 #![no_std]
 #![no_main]
 
@@ -14,7 +16,7 @@ mod expected {
     include!(concat!(env!("OUT_DIR"), "/expected.rs"));
 }
 
-use conv_transpose::{ConvTranspose1d, DepthwiseConvTranspose1d, StreamState};
+use conv_transpose::{ConvTranspose1d, DepthwiseConvTranspose1d, StreamState, Q15};
 use cortex_m_rt::entry;
 #[cfg(feature = "defmt")]
 use defmt_semihosting as _;
@@ -30,6 +32,31 @@ static MONO: Mono = Mono::from_torch(&[[MONO_TAPS]], None);
 /// Stereo x2, each channel its own filter, centred (P = 8, OP = 1), with a bias.
 type Stereo = DepthwiseConvTranspose1d<STEREO_BLOCK, 2, STEREO_K, STEREO_S, STEREO_P, 1, STEREO_OP>;
 static STEREO: Stereo = Stereo::from_torch(&STEREO_TAPS, Some(&STEREO_BIAS));
+
+/// Raw bits to samples, for `static` Q15 weights.
+const fn q15<const N: usize>(bits: &[i16; N]) -> [Q15; N] {
+    let mut out = [Q15::ZERO; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = Q15::from_bits(bits[i]);
+        i += 1;
+    }
+    out
+}
+
+/// The mono x3 layer in Q15, its taps quantised on the host by `Q15::taps_for`.
+type MonoQ15 = ConvTranspose1d<MONO_BLOCK, 1, 1, MONO_K, MONO_S, 0, 1, 0, Q15>;
+static MONO_Q15: MonoQ15 = MonoQ15::from_torch(&[[q15(&MONO_Q15_TAPS)]], None);
+
+/// A dense 2 -> 2 Q15 layer with taps far beyond the headroom: it saturates.
+type Sat = ConvTranspose1d<SAT_BLOCK, SAT_C, SAT_C, SAT_K, SAT_S, SAT_P, 1, SAT_OP, Q15>;
+static SAT: Sat = Sat::from_torch(
+    &[
+        [q15(&SAT_TAPS[0][0]), q15(&SAT_TAPS[0][1])],
+        [q15(&SAT_TAPS[1][0]), q15(&SAT_TAPS[1][1])],
+    ],
+    Some(&q15(&SAT_BIAS)),
+);
 
 /// Frames checked, frames outside their tolerance, and the worst error in tolerances.
 #[derive(Default)]
@@ -71,6 +98,60 @@ impl Tally {
             self.frames,
             self.bad,
             self.worst,
+            if ok { "PASS" } else { "FAIL" }
+        );
+        #[cfg(feature = "defmt")]
+        defmt::info!("{}: {} frames, {} bad: {}", name, self.frames, self.bad, ok);
+        ok
+    }
+}
+
+/// Frames checked, frames not equal to the host's bits, and outputs at full scale.
+#[derive(Default)]
+struct BitTally {
+    frames: usize,
+    bad: usize,
+    at_max: usize,
+    at_min: usize,
+    peak: i32,
+}
+
+impl BitTally {
+    fn check<const C: usize>(&mut self, got: &[[Q15; C]], expected: [&[i16]; C]) {
+        for frame in got {
+            for ch in 0..C {
+                let at = self.frames;
+                let bits = frame[ch].to_bits();
+                match bits {
+                    i16::MAX => self.at_max += 1,
+                    i16::MIN => self.at_min += 1,
+                    _ => {}
+                }
+                self.peak = self.peak.max(i32::from(bits).abs());
+                match expected[ch].get(at) {
+                    Some(&want) if want == bits => {}
+                    Some(&want) => {
+                        if self.bad < 4 {
+                            println!("  frame {at} ch {ch}: {bits} expected {want}");
+                        }
+                        self.bad += 1;
+                    }
+                    None => self.bad += 1, // more frames than the whole signal has
+                }
+            }
+            self.frames += 1;
+        }
+    }
+
+    fn report(&self, name: &str, expected_frames: usize) -> bool {
+        let ok = self.bad == 0 && self.frames == expected_frames;
+        println!(
+            "{name}: {} of {expected_frames} frames, {} not bit-exact, peak |y| {}, {} outputs at MAX and {} at MIN: {}",
+            self.frames,
+            self.bad,
+            self.peak,
+            self.at_max,
+            self.at_min,
             if ok { "PASS" } else { "FAIL" }
         );
         #[cfg(feature = "defmt")]
@@ -127,23 +208,92 @@ fn stereo() -> bool {
     )
 }
 
+fn mono_q15() -> bool {
+    let mut state = StreamState::<Q15, 1, { MonoQ15::STREAM_FRAMES }>::new();
+    let mut y = [[Q15::ZERO; 1]; MONO_BLOCK * MONO_S];
+    let mut tally = BitTally::default();
+    let expected = [&MONO_Q15_EXPECTED[..]];
+    for b in 0..Q15_BLOCKS {
+        let x: [[Q15; 1]; MONO_BLOCK] = core::array::from_fn(|i| {
+            [Q15::from_bits(q15_input(
+                b * MONO_BLOCK + i,
+                &MONO_Q15_TAPS,
+            ))]
+        });
+        let n = MONO_Q15.process(&mut state, &x, &mut y);
+        tally.check(&y[..n], expected);
+    }
+    loop {
+        let n = MONO_Q15.flush(&mut state, &mut y);
+        if n == 0 {
+            break;
+        }
+        tally.check(&y[..n], expected);
+    }
+    // No output may saturate: the taps have the headroom.
+    let ok = tally.at_max + tally.at_min == 0;
+    if !ok {
+        println!("  the headroom did not hold");
+    }
+    println!("mono Q15 taps: gain {} from taps_for", MONO_Q15_GAIN);
+    tally.report(
+        "mono Q15 x3, K=48, 8 blocks of 160 (the last two at full scale)",
+        MONO_Q15_EXPECTED.len(),
+    ) & ok
+}
+
+fn saturating_q15() -> bool {
+    let mut state = StreamState::<Q15, SAT_C, { Sat::STREAM_FRAMES }>::new();
+    let mut y = [[Q15::ZERO; SAT_C]; SAT_BLOCK * SAT_S];
+    let mut tally = BitTally::default();
+    let expected = [&SAT_EXPECTED_0[..], &SAT_EXPECTED_1[..]];
+    for b in 0..SAT_BLOCKS {
+        let x: [[Q15; SAT_C]; SAT_BLOCK] = core::array::from_fn(|i| {
+            core::array::from_fn(|ch| Q15::from_bits(sat_input(b * SAT_BLOCK + i, ch)))
+        });
+        let n = SAT.process(&mut state, &x, &mut y);
+        tally.check(&y[..n], expected);
+    }
+    loop {
+        let n = SAT.flush(&mut state, &mut y[..5]);
+        if n == 0 {
+            break;
+        }
+        tally.check(&y[..n], expected);
+    }
+    // Both ways, or the case checks nothing about saturation.
+    let ok = tally.at_max > 0 && tally.at_min > 0;
+    tally.report(
+        "saturating Q15 2->2, K=8, S=2, P=2, OP=1, bias, 4 blocks of 16",
+        SAT_EXPECTED_0.len(),
+    ) & ok
+}
+
 /// The stack's paint: what `stack_used` looks for.
 const PAINT: u32 = 0x5EED_CAFE;
-/// How far below the entry frame the paint reaches.
+/// How far below the top of RAM the paint reaches at most (less where RAM is smaller).
 const PAINTED: usize = 64 * 1024;
 
 extern "C" {
     /// The top of the stack (cortex-m-rt's link.x: the end of RAM).
     static _stack_start: u32;
+    /// The lowest address the stack may reach (link.x: the end of .bss and .uninit).
+    static _stack_end: u32;
+}
+
+/// The lowest painted word: `PAINTED` below the top, or the stack's end if that is higher.
+fn paint_bottom() -> usize {
+    let top = core::ptr::addr_of!(_stack_start) as usize;
+    let end = core::ptr::addr_of!(_stack_end) as usize;
+    (top.saturating_sub(PAINTED).max(end) + 3) & !3
 }
 
 /// Paints the stack below the caller's frame, for [`stack_used`].
 #[inline(never)]
 fn paint_stack() {
     let sp = cortex_m::register::msp::read() as usize;
-    let top = core::ptr::addr_of!(_stack_start) as usize;
     // Leave this function's own frame alone.
-    let mut at = (top - PAINTED) & !3;
+    let mut at = paint_bottom();
     while at < sp - 256 {
         // SAFETY: RAM below the live stack, unused by anything but the stack.
         unsafe { (at as *mut u32).write_volatile(PAINT) };
@@ -155,7 +305,7 @@ fn paint_stack() {
 /// the paint no longer holds.
 fn stack_used() -> usize {
     let top = core::ptr::addr_of!(_stack_start) as usize;
-    let mut at = top - PAINTED;
+    let mut at = paint_bottom();
     // SAFETY: the painted RAM, read back.
     while at < top && unsafe { (at as *const u32).read_volatile() } == PAINT {
         at += 4;
@@ -165,9 +315,9 @@ fn stack_used() -> usize {
 
 #[entry]
 fn main() -> ! {
-    println!("conv-transpose firmware on a Cortex-M4F: streaming static layers from flash");
+    println!("conv-transpose firmware on {MACHINE}: streaming static layers from flash");
     paint_stack();
-    let ok = mono() & stereo();
+    let ok = mono() & stereo() & mono_q15() & saturating_q15();
     println!(
         "peak stack (all of the RAM the firmware uses: no .data, no .bss): {} bytes",
         stack_used()

@@ -29,7 +29,8 @@ fn value(seed: u32, i: usize) -> i16 {
 /// Checks one layer: `forward` against the scatter
 /// `full[i*S + k*D][c*M + j] += x[c][i] * w[c][j][k]` (depthwise with multiplier `M`,
 /// channels first), cropped by `P`, plus `bias << 15`, `sat16(>> 15)`.
-#[allow(clippy::type_complexity)]
+// The scatter indexes by frame, tap and channel, as the definition is written.
+#[allow(clippy::type_complexity, clippy::needless_range_loop)]
 fn check<
     const L: usize,
     const C: usize,
@@ -47,23 +48,40 @@ fn check<
     scale: i32,
     bias: bool,
 ) -> bool {
-    type Layer<const L: usize, const C: usize, const CO: usize, const M: usize, const K: usize, const S: usize, const P: usize, const D: usize, const OP: usize> =
-        GroupedConvTranspose1d<L, C, CO, M, K, S, P, D, OP, Q15>;
+    type Layer<
+        const L: usize,
+        const C: usize,
+        const CO: usize,
+        const M: usize,
+        const K: usize,
+        const S: usize,
+        const P: usize,
+        const D: usize,
+        const OP: usize,
+    > = GroupedConvTranspose1d<L, C, CO, M, K, S, P, D, OP, Q15>;
     let w: [[[Q15; K]; M]; C] = core::array::from_fn(|c| {
         core::array::from_fn(|j| {
-            core::array::from_fn(|k| Q15::from_bits((i32::from(value(seed, (c * M + j) * K + k)) / scale) as i16))
+            core::array::from_fn(|k| {
+                Q15::from_bits((i32::from(value(seed, (c * M + j) * K + k)) / scale) as i16)
+            })
         })
     });
     let b: [Q15; CO] = core::array::from_fn(|co| Q15::from_bits(value(seed + 1, co) / 4));
     let layer = Layer::<L, C, CO, M, K, S, P, D, OP>::from_torch(&w, bias.then_some(&b));
-    let x: [[Q15; L]; C] = core::array::from_fn(|c| core::array::from_fn(|i| Q15::from_bits(value(seed + 2, c * L + i))));
+    let x: [[Q15; L]; C] = core::array::from_fn(|c| {
+        core::array::from_fn(|i| Q15::from_bits(value(seed + 2, c * L + i)))
+    });
     let mut y = [[Q15::ZERO; N]; CO];
     layer.forward_ncl(&x, &mut y);
     let (mut bad, mut saturated) = (0, 0);
     for co in 0..CO {
         let (c, j) = (co / M, co % M);
         for n in 0..N {
-            let mut acc = if bias { i64::from(b[co].to_bits()) << 15 } else { 0 };
+            let mut acc = if bias {
+                i64::from(b[co].to_bits()) << 15
+            } else {
+                0
+            };
             for i in 0..L {
                 for k in 0..K {
                     if i * S + k * D == n + P {
@@ -75,13 +93,26 @@ fn check<
             saturated += usize::from(want == i16::MAX || want == i16::MIN);
             if y[co][n].to_bits() != want {
                 if bad < 3 {
-                    println!("MISMATCH {} ch {} frame {}: {} != {}", name, co, n, y[co][n].to_bits(), want);
+                    println!(
+                        "MISMATCH {} ch {} frame {}: {} != {}",
+                        name,
+                        co,
+                        n,
+                        y[co][n].to_bits(),
+                        want
+                    );
                 }
                 bad += 1;
             }
         }
     }
-    println!("{}: {} outputs, {} saturated, {} wrong", name, CO * N, saturated, bad);
+    println!(
+        "{}: {} outputs, {} saturated, {} wrong",
+        name,
+        CO * N,
+        saturated,
+        bad
+    );
     bad == 0
 }
 
@@ -89,7 +120,9 @@ macro_rules! case {
     ($name:literal, seed=$seed:literal scale=$scale:literal bias=$bias:literal,
      L=$l:literal C=$c:literal M=$m:literal K=$k:literal S=$s:literal P=$p:literal D=$d:literal OP=$op:literal) => {{
         type Layer = GroupedConvTranspose1d<$l, $c, { $c * $m }, $m, $k, $s, $p, $d, $op, Q15>;
-        check::<$l, $c, { $c * $m }, $m, $k, $s, $p, $d, $op, { Layer::OUT_LEN }>($name, $seed, $scale, $bias)
+        check::<$l, $c, { $c * $m }, $m, $k, $s, $p, $d, $op, { Layer::OUT_LEN }>(
+            $name, $seed, $scale, $bias,
+        )
     }};
 }
 
