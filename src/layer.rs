@@ -26,7 +26,8 @@ use crate::{Backend, Element, Error, Geometry};
 ///   keyed by the per-group count the weights are stored by.)
 /// - `K`: taps, `>= 1`. `S`: stride, `>= 1`. `P`: padding, cropped from each end.
 ///   `D`: dilation, `>= 1`. `OP`: output padding, `< max(S, D)` as PyTorch requires.
-/// - `T`: the element type, `f32` (default) or `f64`.
+/// - `T`: the element type, `f32` (default), `f64`, or the fixed-point [`crate::Q15`] and
+///   [`crate::Q31`].
 ///
 /// Any other combination, or an output shorter than one frame, does not build, with an
 /// error that names the rule. These are post-monomorphisation errors: `cargo build` and

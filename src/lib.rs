@@ -76,6 +76,11 @@
 //! }
 //! ```
 //!
+//! # Fixed point
+//! [`Q15`] and [`Q31`] are element types of the same layers, with CMSIS-DSP's
+//! interpolator arithmetic made exact (one shift and saturation per output), so every
+//! backend gives the same bits; see [`fixed`].
+//!
 //! # Streaming and filter design
 //! [`StreamState`] holds what a stream of a layer needs between blocks (the layer stays
 //! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
@@ -90,7 +95,8 @@
 //!   `#![no_std]` with no allocator, and the backend is chosen at compile time.
 //! - `libm`: float maths without `std` through the `libm` crate (it turns on `num-traits`'
 //!   `libm` backend, so `num_traits::Float` works for `f32`/`f64` in firmware).
-//! - `defmt`: `defmt::Format` for [`Geometry`] and [`Error`], to log them from firmware.
+//! - `defmt`: `defmt::Format` for [`Geometry`], [`Error`], [`Q15`] and [`Q31`], to log them
+//!   from firmware.
 #![no_std]
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
