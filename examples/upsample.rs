@@ -380,8 +380,17 @@ fn q15() -> Result<bool, Failure> {
         10.0 * (signal / noise).log10()
     };
     let snr = snr_of(&q.taps.iter().map(|t| t.to_f64()).collect::<Vec<_>>());
-    let snr_design = snr_of(&taps.iter().map(|&t| f64::from(t) * q.gain).collect::<Vec<_>>());
-    let peak = out.iter().map(|v| v[0].to_bits().unsigned_abs()).max().unwrap_or(0);
+    let snr_design = snr_of(
+        &taps
+            .iter()
+            .map(|&t| f64::from(t) * q.gain)
+            .collect::<Vec<_>>(),
+    );
+    let peak = out
+        .iter()
+        .map(|v| v[0].to_bits().unsigned_abs())
+        .max()
+        .unwrap_or(0);
     println!(
         "  Q15       taps quantised with headroom (gain {:.4}, {:.2} dB); full-scale 1 kHz sine, 1 s; output peak {peak} of 32767",
         q.gain,
@@ -412,7 +421,11 @@ fn q15() -> Result<bool, Failure> {
             b.name(),
             seconds / best.as_secs_f64(),
             best.as_secs_f64() * 1e3,
-            if identical { "bit-identical to scalar" } else { "DIFFERS from scalar" }
+            if identical {
+                "bit-identical to scalar"
+            } else {
+                "DIFFERS from scalar"
+            }
         );
     }
     if snr < Q15_MIN_SNR_DB {
