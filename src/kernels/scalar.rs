@@ -94,8 +94,8 @@ fn streams<T: Element>(a: &mut Args<'_, T>) {
                 row(q, y);
             }
             let mut q = lo;
-            if taps.count > 0 {
-                let blocks = (hi - q) / ROWS;
+            let blocks = (hi - q) / ROWS;
+            if taps.count > 0 && blocks > 0 {
                 // SAFETY: lo <= q and q + blocks * ROWS <= hi, so for every tap j and
                 // m < blocks * ROWS the input q + m - o_j lies in 0..L (o_0 <= o_j <=
                 // last_offset), the weight index tap(j) * CIN + ch is below K * CIN, and
