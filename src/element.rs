@@ -54,20 +54,9 @@ pub(crate) mod sealed {
         ) where
             Self: Element + Sized,
         {
-            for b in 0..blocks {
-                // SAFETY: the caller's promise, block by block.
-                unsafe {
-                    kernels::scalar::rows(
-                        start,
-                        x.add(b * ROWS),
-                        x_step,
-                        w,
-                        w_step,
-                        count,
-                        y.add(b * ROWS * y_step),
-                        y_step,
-                    )
-                }
+            // SAFETY: the caller's promise, passed on.
+            unsafe {
+                kernels::scalar::rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks)
             }
         }
     }

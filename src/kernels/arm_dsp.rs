@@ -61,21 +61,8 @@ pub(crate) unsafe fn rows(
         .iter()
         .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
-        for b in 0..blocks {
-            // SAFETY: the caller's promise, block by block.
-            unsafe {
-                super::scalar::rows(
-                    start,
-                    x.add(b * ROWS),
-                    x_step,
-                    w,
-                    w_step,
-                    count,
-                    y.add(b * ROWS * y_step),
-                    y_step,
-                )
-            }
-        }
+        // SAFETY: the caller's promise, passed on.
+        unsafe { super::scalar::rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks) }
         return;
     }
     // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.

@@ -59,6 +59,42 @@ pub(crate) unsafe fn rows<T: Element>(
     }
 }
 
+/// [`rows`] over `blocks` consecutive runs of `ROWS` outputs (inputs advance by `ROWS`,
+/// outputs by `ROWS * y_step`): the portable body of
+/// [`crate::element::sealed::Sealed::rows`].
+///
+/// # Safety
+/// As [`rows`], for every output `m < blocks * ROWS`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn rows_blocks<T: Element>(
+    start: &[T::Acc; ROWS],
+    x: *const T,
+    x_step: usize,
+    w: *const T,
+    w_step: usize,
+    count: usize,
+    y: *mut T,
+    y_step: usize,
+    blocks: usize,
+) {
+    for b in 0..blocks {
+        // SAFETY: the caller's promise, block by block.
+        unsafe {
+            rows(
+                start,
+                x.add(b * ROWS),
+                x_step,
+                w,
+                w_step,
+                count,
+                y.add(b * ROWS * y_step),
+                y_step,
+            )
+        }
+    }
+}
+
 /// Mono and depthwise layers whose channels are contiguous in time (mono in either
 /// layout, depthwise channels-first): each channel is `S` short FIR filters over its
 /// input, one per phase. Rows whose taps all fall inside the input run `ROWS` at a time:
