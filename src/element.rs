@@ -6,7 +6,7 @@ use num_traits::float::FloatCore;
 
 pub(crate) mod sealed {
     use crate::kernels::{self, scalar::ROWS, Args};
-    use crate::{Backend, Element, Error};
+    use crate::{Activation, Backend, Element, Error};
 
     /// What the layers need of an element type beyond [`Element`]: its kernels.
     pub trait Sealed {
@@ -21,17 +21,26 @@ pub(crate) mod sealed {
         /// # Errors
         /// [`Error::BackendUnavailable`] if the CPU lacks `backend` or it has no kernel
         /// for this type; nothing is written then.
-        fn kernel(
+        fn kernel<A: Activation>(
             backend: Backend,
-            a: &mut Args<'_, Self>,
+            a: &mut Args<'_, Self, A>,
             acc: &mut [<Self as Element>::Acc],
         ) -> Result<(), Error>
         where
             Self: Element + Sized;
 
+        /// [`crate::Relu`] of a finished sample.
+        fn relu(self) -> Self;
+
+        /// [`crate::LeakyRelu`] of a finished sample.
+        fn leaky_relu(self, slope: f32) -> Self;
+
+        /// [`crate::Tanh`] of a finished sample.
+        fn tanh(self) -> Self;
+
         /// `blocks * ROWS` consecutive outputs of one phase of the portable kernel's
-        /// time-blocked path: `y[m * y_step] = finish(start[m % ROWS] + sum_j
-        /// x[m - j * x_step] * w[j * w_step])` for `m < blocks * ROWS`, taps in
+        /// time-blocked path: `y[m * y_step] = act(finish(start[m % ROWS] + sum_j
+        /// x[m - j * x_step] * w[j * w_step]))` for `m < blocks * ROWS`, taps in
         /// increasing `j`, each product rounded before it is added. Types override it
         /// where a target has a better instruction sequence than the compiler finds.
         ///
@@ -41,7 +50,7 @@ pub(crate) mod sealed {
         /// `m < blocks * ROWS`, apart from the inputs.
         #[inline(always)]
         #[allow(clippy::too_many_arguments)]
-        unsafe fn rows(
+        unsafe fn rows<A: Activation>(
             start: &[<Self as Element>::Acc; ROWS],
             x: *const Self,
             x_step: usize,
@@ -51,12 +60,15 @@ pub(crate) mod sealed {
             y: *mut Self,
             y_step: usize,
             blocks: usize,
+            act: A,
         ) where
             Self: Element + Sized,
         {
             // SAFETY: the caller's promise, passed on.
             unsafe {
-                kernels::scalar::rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks)
+                kernels::scalar::rows_blocks(
+                    start, x, x_step, w, w_step, count, y, y_step, blocks, act,
+                )
             }
         }
     }
@@ -76,16 +88,45 @@ pub(crate) mod sealed {
             backend.is_available()
         }
 
-        fn kernel(backend: Backend, a: &mut Args<'_, f32>, acc: &mut [f32]) -> Result<(), Error> {
+        fn kernel<A: Activation>(
+            backend: Backend,
+            a: &mut Args<'_, f32, A>,
+            acc: &mut [f32],
+        ) -> Result<(), Error> {
             kernels::forward_f32(backend, a, acc)
+        }
+
+        #[inline(always)]
+        fn relu(self) -> f32 {
+            if self < 0.0 {
+                0.0
+            } else {
+                self
+            }
+        }
+
+        #[inline(always)]
+        fn leaky_relu(self, slope: f32) -> f32 {
+            if self < 0.0 {
+                self * slope
+            } else {
+                self
+            }
+        }
+
+        #[inline(always)]
+        fn tanh(self) -> f32 {
+            libm::tanhf(self)
         }
 
         /// On ARM with a hardware FPU: one `vldm` of the twelve inputs, one `vldr` of the
         /// weight and twelve `vmla` per tap. `vmla` rounds the product before adding, as
         /// the portable body does, so the results are the same to the bit.
+        /// `vmla` cannot hold the outputs for the activation, so it runs over each
+        /// block's twelve outputs as they are stored.
         #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
         #[inline(always)]
-        unsafe fn rows(
+        unsafe fn rows<A: Activation>(
             start: &[f32; ROWS],
             x: *const f32,
             x_step: usize,
@@ -95,20 +136,19 @@ pub(crate) mod sealed {
             y: *mut f32,
             y_step: usize,
             blocks: usize,
+            act: A,
         ) {
             for b in 0..blocks {
+                let y = y.wrapping_add(b * ROWS * y_step);
                 // SAFETY: the caller's promise, block by block.
                 unsafe {
-                    kernels::arm::rows(
-                        start,
-                        x.add(b * ROWS),
-                        x_step,
-                        w,
-                        w_step,
-                        count,
-                        y.add(b * ROWS * y_step),
-                        y_step,
-                    )
+                    kernels::arm::rows(start, x.add(b * ROWS), x_step, w, w_step, count, y, y_step);
+                    if !A::IDENTITY {
+                        for m in 0..ROWS {
+                            let y = y.add(m * y_step);
+                            y.write(act.apply(y.read()));
+                        }
+                    }
                 }
             }
         }
@@ -127,12 +167,39 @@ pub(crate) mod sealed {
             backend == Backend::Scalar
         }
 
-        fn kernel(backend: Backend, a: &mut Args<'_, f64>, acc: &mut [f64]) -> Result<(), Error> {
+        fn kernel<A: Activation>(
+            backend: Backend,
+            a: &mut Args<'_, f64, A>,
+            acc: &mut [f64],
+        ) -> Result<(), Error> {
             if !Self::supports(backend) {
                 return Err(Error::BackendUnavailable { backend });
             }
             kernels::scalar::forward(a, acc);
             Ok(())
+        }
+
+        #[inline(always)]
+        fn relu(self) -> f64 {
+            if self < 0.0 {
+                0.0
+            } else {
+                self
+            }
+        }
+
+        #[inline(always)]
+        fn leaky_relu(self, slope: f32) -> f64 {
+            if self < 0.0 {
+                self * f64::from(slope)
+            } else {
+                self
+            }
+        }
+
+        #[inline(always)]
+        fn tanh(self) -> f64 {
+            libm::tanh(self)
         }
     }
     impl Float for f64 {
@@ -150,19 +217,39 @@ pub(crate) mod sealed {
             kernels::q15::supports(backend)
         }
 
-        fn kernel(
+        fn kernel<A: Activation>(
             backend: Backend,
-            a: &mut Args<'_, crate::Q15>,
+            a: &mut Args<'_, crate::Q15, A>,
             acc: &mut [i64],
         ) -> Result<(), Error> {
             kernels::q15::forward(backend, a, acc)
         }
 
+        #[inline(always)]
+        fn relu(self) -> Self {
+            crate::Q15::from_bits(self.to_bits().max(0))
+        }
+
+        #[inline(always)]
+        fn leaky_relu(self, slope: f32) -> Self {
+            if self.to_bits() >= 0 {
+                return self;
+            }
+            let v = crate::activation::mul_round(i64::from(self.to_bits()), slope);
+            crate::Q15::from_bits(v.clamp(i16::MIN.into(), i16::MAX.into()) as i16)
+        }
+
+        #[inline(always)]
+        fn tanh(self) -> Self {
+            crate::Q15::from_f32(libm::tanhf(self.to_f32()))
+        }
+
         /// On Cortex-M4/M7 (the DSP extension): `SMLALD`, two multiply-adds into a 64-bit
         /// accumulator per instruction, four outputs at a time; see `kernels::arm_dsp`.
+        /// The activation runs over the outputs once the assembly has stored them.
         #[cfg(conv_transpose_arm_dsp)]
         #[inline(always)]
-        unsafe fn rows(
+        unsafe fn rows<A: Activation>(
             start: &[i64; ROWS],
             x: *const crate::Q15,
             x_step: usize,
@@ -172,9 +259,18 @@ pub(crate) mod sealed {
             y: *mut crate::Q15,
             y_step: usize,
             blocks: usize,
+            act: A,
         ) {
             // SAFETY: the caller's promise, passed on.
-            unsafe { kernels::arm_dsp::rows(start, x, x_step, w, w_step, count, y, y_step, blocks) }
+            unsafe {
+                kernels::arm_dsp::rows(start, x, x_step, w, w_step, count, y, y_step, blocks);
+                if !A::IDENTITY {
+                    for m in 0..blocks * ROWS {
+                        let y = y.add(m * y_step);
+                        y.write(act.apply(y.read()));
+                    }
+                }
+            }
         }
     }
 
@@ -188,9 +284,9 @@ pub(crate) mod sealed {
             backend == Backend::Scalar
         }
 
-        fn kernel(
+        fn kernel<A: Activation>(
             backend: Backend,
-            a: &mut Args<'_, crate::Q31>,
+            a: &mut Args<'_, crate::Q31, A>,
             acc: &mut [i128],
         ) -> Result<(), Error> {
             if !Self::supports(backend) {
@@ -198,6 +294,25 @@ pub(crate) mod sealed {
             }
             kernels::scalar::forward(a, acc);
             Ok(())
+        }
+
+        #[inline(always)]
+        fn relu(self) -> Self {
+            crate::Q31::from_bits(self.to_bits().max(0))
+        }
+
+        #[inline(always)]
+        fn leaky_relu(self, slope: f32) -> Self {
+            if self.to_bits() >= 0 {
+                return self;
+            }
+            let v = crate::activation::mul_round(i64::from(self.to_bits()), slope);
+            crate::Q31::from_bits(v.clamp(i32::MIN.into(), i32::MAX.into()) as i32)
+        }
+
+        #[inline(always)]
+        fn tanh(self) -> Self {
+            crate::Q31::from_f64(libm::tanh(self.to_f64()))
         }
     }
 }

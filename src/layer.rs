@@ -4,7 +4,7 @@ use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
 
 use crate::kernels::{Args, Strides};
-use crate::{Backend, Element, Error, Geometry};
+use crate::{Activation, Backend, Element, Error, Geometry, Identity};
 
 /// A 1-D transposed convolution with groups, with the exact semantics of PyTorch's
 /// `nn.ConvTranspose1d`. Most code names it through an alias: [`ConvTranspose1d`]
@@ -510,19 +510,22 @@ impl<
         T: Element,
     > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
 {
-    fn run(
+    /// One pass over flat buffers whose lengths and layouts `Args::new` checks.
+    pub(crate) fn run<A: Activation>(
         &self,
         backend: Backend,
         x: &[T],
         xs: Strides,
         y: &mut [T],
         ys: Strides,
+        act: A,
     ) -> Result<(), Error> {
         let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
         T::kernel(
             backend,
-            &mut Args::new(&Self::GEOMETRY, Self::OUT_LEN, weight, bias, x, xs, y, ys),
+            &mut Args::new(&Self::GEOMETRY, Self::OUT_LEN, weight, bias, x, xs, y, ys)
+                .activated(act),
             &mut acc,
         )
     }
@@ -559,6 +562,7 @@ impl<
             Strides::nlc(CIN),
             y.as_flattened_mut(),
             Strides::nlc(COUT),
+            Identity,
         )
         .expect("the detected backend is available");
     }
@@ -601,6 +605,7 @@ impl<
             Strides::nlc(CIN),
             y.as_flattened_mut(),
             Strides::nlc(COUT),
+            Identity,
         )
     }
 
@@ -620,6 +625,7 @@ impl<
             Strides::ncl(L),
             y.as_flattened_mut(),
             Strides::ncl(N),
+            Identity,
         )
         .expect("the detected backend is available");
     }
@@ -646,6 +652,98 @@ impl<
             Strides::ncl(L),
             y.as_flattened_mut(),
             Strides::ncl(N),
+            Identity,
+        )
+    }
+
+    /// [`Self::forward`] with an activation fused into it: each output gets the bias, then
+    /// `act` ([`crate::Relu`], [`crate::LeakyRelu`], [`crate::Tanh`]) while the kernel
+    /// still holds it, on every backend. `N` must be [`Self::OUT_LEN`].
+    ///
+    /// ```
+    /// use conv_transpose::{ConvTranspose1d, Tanh};
+    ///
+    /// type Up = ConvTranspose1d<2, 1, 1, 2, 2>;
+    /// let up = Up::from_torch(&[[[2.0, -1.0]]], None);
+    /// let mut y = [[0.0f32; 1]; 4];
+    /// up.forward_act(&[[0.5], [0.0]], &mut y, Tanh);
+    /// assert!((y[0][0] - 1.0f32.tanh()).abs() < 1e-6);
+    /// assert!((y[1][0] + 0.5f32.tanh()).abs() < 1e-6);
+    /// ```
+    #[inline]
+    pub fn forward_act<const N: usize, A: Activation>(
+        &self,
+        x: &[[T; CIN]; L],
+        y: &mut [[T; COUT]; N],
+        act: A,
+    ) {
+        self.forward_act_with(self.backend(), x, y, act)
+            .expect("the detected backend is available");
+    }
+
+    /// [`Self::forward_act`] on a chosen backend.
+    ///
+    /// # Errors
+    /// [`Error::BackendUnavailable`] as for [`Self::forward_with`]; nothing is written.
+    pub fn forward_act_with<const N: usize, A: Activation>(
+        &self,
+        backend: Backend,
+        x: &[[T; CIN]; L],
+        y: &mut [[T; COUT]; N],
+        act: A,
+    ) -> Result<(), Error> {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            backend,
+            x.as_flattened(),
+            Strides::nlc(CIN),
+            y.as_flattened_mut(),
+            Strides::nlc(COUT),
+            act,
+        )
+    }
+
+    /// [`Self::forward_ncl`] with an activation fused into it; see [`Self::forward_act`].
+    #[inline]
+    pub fn forward_ncl_act<const N: usize, A: Activation>(
+        &self,
+        x: &[[T; L]; CIN],
+        y: &mut [[T; N]; COUT],
+        act: A,
+    ) {
+        self.forward_ncl_act_with(self.backend(), x, y, act)
+            .expect("the detected backend is available");
+    }
+
+    /// [`Self::forward_ncl_act`] on a chosen backend.
+    ///
+    /// # Errors
+    /// [`Error::BackendUnavailable`] as for [`Self::forward_with`]; nothing is written.
+    pub fn forward_ncl_act_with<const N: usize, A: Activation>(
+        &self,
+        backend: Backend,
+        x: &[[T; L]; CIN],
+        y: &mut [[T; N]; COUT],
+        act: A,
+    ) -> Result<(), Error> {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward_ncl: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            backend,
+            x.as_flattened(),
+            Strides::ncl(L),
+            y.as_flattened_mut(),
+            Strides::ncl(N),
+            act,
         )
     }
 

@@ -105,6 +105,7 @@
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod activation;
 pub mod design;
 mod dispatch;
 mod element;
@@ -115,6 +116,7 @@ mod kernels;
 mod layer;
 mod stream;
 
+pub use activation::{Activation, Identity, LeakyRelu, Relu, Tanh};
 pub use dispatch::{Backend, UnknownBackend};
 pub use element::Element;
 pub use error::Error;

@@ -62,7 +62,20 @@ pub(crate) unsafe fn rows(
         .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
         // SAFETY: the caller's promise, passed on.
-        unsafe { super::scalar::rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks) }
+        unsafe {
+            super::scalar::rows_blocks(
+                start,
+                x,
+                x_step,
+                w,
+                w_step,
+                count,
+                y,
+                y_step,
+                blocks,
+                crate::Identity,
+            )
+        }
         return;
     }
     // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.

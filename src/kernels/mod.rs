@@ -26,7 +26,8 @@ mod x86_64;
 
 use core::ops::Range;
 
-use crate::{Backend, Error, Geometry};
+use crate::activation::Identity;
+use crate::{Activation, Backend, Error, Geometry};
 
 /// How to find element `(frame, channel)` in a flat buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -163,7 +164,8 @@ pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize>
 /// A kernel computes the `len_out` frames of the full (uncropped) result that start at
 /// frame `g.padding`: for a layer's forward pass that is its output; a stream asks for
 /// other windows of it ([`Args::window`]). Frames beyond the full result get the bias.
-pub struct Args<'a, T> {
+/// Every output goes through the activation `act` before it is stored.
+pub struct Args<'a, T, A = Identity> {
     pub(crate) g: &'a Geometry,
     pub(crate) len_out: usize,
     /// Packed `(K, CIN, COUT/G)`.
@@ -174,6 +176,7 @@ pub struct Args<'a, T> {
     pub(crate) xs: Strides,
     pub(crate) y: &'a mut [T],
     pub(crate) ys: Strides,
+    pub(crate) act: A,
 }
 
 impl<'a, T> Args<'a, T> {
@@ -233,6 +236,33 @@ impl<'a, T> Args<'a, T> {
             xs,
             y,
             ys,
+            act: Identity,
+        }
+    }
+
+    /// The same pass with the activation `act` applied to every output.
+    pub(crate) fn activated<A: Activation>(self, act: A) -> Args<'a, T, A> {
+        let Args {
+            g,
+            len_out,
+            weight,
+            bias,
+            x,
+            xs,
+            y,
+            ys,
+            act: Identity,
+        } = self;
+        Args {
+            g,
+            len_out,
+            weight,
+            bias,
+            x,
+            xs,
+            y,
+            ys,
+            act,
         }
     }
 }
@@ -241,9 +271,9 @@ impl<'a, T> Args<'a, T> {
 ///
 /// # Errors
 /// [`Error::BackendUnavailable`] if this CPU cannot run `backend`; nothing is written.
-pub(crate) fn forward_f32(
+pub(crate) fn forward_f32<A: Activation>(
     backend: Backend,
-    a: &mut Args<'_, f32>,
+    a: &mut Args<'_, f32, A>,
     acc: &mut [f32],
 ) -> Result<(), Error> {
     if !backend.is_available() {
@@ -277,7 +307,7 @@ pub(crate) fn forward_f32(
 /// reached only after [`Backend::is_available`]). Pointer arguments must be valid for
 /// the lanes named. The methods are `#[inline(always)]` so that they are compiled inside
 /// those entry points, with their features.
-pub(crate) trait Simd: Copy {
+pub trait Simd: Copy {
     /// Lanes per register, a power of two of at most 16.
     const LANES: usize;
 
@@ -295,6 +325,24 @@ pub(crate) trait Simd: Copy {
 
     /// `self * b + c`, fused where the ISA has it.
     unsafe fn mul_add(self, b: Self, c: Self) -> Self;
+
+    /// `self * b`, lane by lane.
+    unsafe fn mul(self, b: Self) -> Self;
+
+    /// `self / b`, lane by lane (correctly rounded).
+    unsafe fn div(self, b: Self) -> Self;
+
+    /// The larger of each pair of lanes. Where a lane of `b` is NaN the result is NaN
+    /// (x86 returns the second operand when either is NaN, NEON returns NaN): callers
+    /// put the value that may be NaN second.
+    unsafe fn max(self, b: Self) -> Self;
+
+    /// The smaller of each pair of lanes; NaN as for [`Simd::max`].
+    unsafe fn min(self, b: Self) -> Self;
+
+    /// `neg` in the lanes where `self < 0`, `self` elsewhere (NaN, zero and positive
+    /// lanes keep `self`).
+    unsafe fn select_neg(self, neg: Self) -> Self;
 
     /// Interleaves chunks of `G` lanes (`G` a power of two): with chunks `a0 a1 ..` of
     /// `self` and `b0 b1 ..` of `b`, returns `(a0 b0 a1 b1 ..)` split into two registers.
@@ -368,13 +416,13 @@ pub(crate) const fn interleave_table<const LANES: usize>(
 /// The CPU supports `V`'s instructions.
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
-pub(crate) unsafe fn simd_forward<V: Simd, const MR: usize, const NV: usize>(
-    a: &mut Args<'_, f32>,
+pub(crate) unsafe fn simd_forward<V: Simd, const MR: usize, const NV: usize, A: Activation>(
+    a: &mut Args<'_, f32, A>,
 ) {
     // SAFETY: the caller's promise, passed on.
     unsafe {
-        if !time::forward::<V>(a) {
-            tile::forward::<V, MR, NV>(a);
+        if !time::forward::<V, A>(a) {
+            tile::forward::<V, MR, NV, A>(a);
         }
     }
 }

@@ -22,7 +22,7 @@ use super::{phase_rows, PhaseTaps};
 use super::{scalar, Args};
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 use crate::Element;
-use crate::{Backend, Error, Q15};
+use crate::{Activation, Backend, Error, Q15};
 
 /// The backend `forward` uses for `Q15`: the best one that has a Q15 body.
 pub(crate) fn best() -> Backend {
@@ -58,9 +58,9 @@ fn has_avx512bw() -> bool {
 ///
 /// # Errors
 /// [`Error::BackendUnavailable`] if this CPU cannot run `backend` for `Q15`.
-pub(crate) fn forward(
+pub(crate) fn forward<A: Activation>(
     backend: Backend,
-    a: &mut Args<'_, Q15>,
+    a: &mut Args<'_, Q15, A>,
     acc: &mut [i64],
 ) -> Result<(), Error> {
     if !supports(backend) {
@@ -117,11 +117,11 @@ const MAX_PAIRS: usize = 256;
 /// The CPU supports `V`'s instructions.
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
-unsafe fn simd<V: Lanes>(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
+unsafe fn simd<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
     let g = a.g;
     if g.in_per_group() == 1 && g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
         // SAFETY: the caller's promise, passed on.
-        unsafe { streams::<V>(a) }
+        unsafe { streams::<V, A>(a) }
     } else {
         scalar::forward(a, acc);
     }
@@ -135,7 +135,7 @@ unsafe fn simd<V: Lanes>(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
 /// The CPU supports `V`'s instructions.
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
-unsafe fn streams<V: Lanes>(a: &mut Args<'_, Q15>) {
+unsafe fn streams<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>) {
     let g = a.g;
     let (len_in, s, pad, channels) = (g.len_in, g.stride, g.padding, g.in_channels);
     let mut pairs = [0i32; MAX_PAIRS];
@@ -157,7 +157,7 @@ unsafe fn streams<V: Lanes>(a: &mut Args<'_, Q15>) {
                 for j in taps.valid(q, len_in) {
                     acc = Q15::mac(acc, x[taps.input_frame(q, j)], w[taps.tap(j) * channels]);
                 }
-                y[q * s + r - pad] = Q15::finish(acc);
+                y[q * s + r - pad] = a.act.apply(Q15::finish(acc));
             };
             let l1 = (0..taps.count)
                 .map(|j| i32::from(weight(j)).unsigned_abs())
@@ -217,7 +217,7 @@ unsafe fn streams<V: Lanes>(a: &mut Args<'_, Q15>) {
                 }
                 let first = q * s + r - pad;
                 for (m, &v) in tmp[..n].iter().enumerate() {
-                    y[first + m * s] = Q15::from_bits(v);
+                    y[first + m * s] = a.act.apply(Q15::from_bits(v));
                 }
                 q += n;
             }
@@ -234,7 +234,7 @@ mod x86 {
 
     use super::{simd, Lanes};
     use crate::kernels::Args;
-    use crate::Q15;
+    use crate::{Activation, Q15};
 
     /// Eight outputs: `__m128i` halves interleaved by `punpck*wd`, `pmaddwd`.
     #[derive(Clone, Copy)]
@@ -355,25 +355,25 @@ mod x86 {
     /// # Safety
     /// SSE2 (always on x86_64).
     #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn sse2(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
+    pub(super) unsafe fn sse2<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
         // SAFETY: the features are enabled.
-        unsafe { simd::<Sse2>(a, acc) }
+        unsafe { simd::<Sse2, A>(a, acc) }
     }
 
     /// # Safety
     /// The CPU has AVX2.
     #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
+    pub(super) unsafe fn avx2<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
         // SAFETY: the features are enabled.
-        unsafe { simd::<Avx2>(a, acc) }
+        unsafe { simd::<Avx2, A>(a, acc) }
     }
 
     /// # Safety
     /// The CPU has AVX-512F and AVX-512BW.
     #[target_feature(enable = "avx512f,avx512bw")]
-    pub(super) unsafe fn avx512(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
+    pub(super) unsafe fn avx512<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
         // SAFETY: the features are enabled.
-        unsafe { simd::<Avx512>(a, acc) }
+        unsafe { simd::<Avx512, A>(a, acc) }
     }
 }
 
@@ -383,7 +383,7 @@ mod neon {
 
     use super::{simd, Lanes};
     use crate::kernels::Args;
-    use crate::Q15;
+    use crate::{Activation, Q15};
 
     /// Eight outputs in two `int32x4_t`, widened by `vmlal_s16` / `vmlal_high_s16`.
     #[derive(Clone, Copy)]
@@ -429,8 +429,8 @@ mod neon {
     /// # Safety
     /// The CPU has NEON.
     #[target_feature(enable = "neon")]
-    pub(super) unsafe fn forward(a: &mut Args<'_, Q15>, acc: &mut [i64]) {
+    pub(super) unsafe fn forward<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
         // SAFETY: the feature is enabled.
-        unsafe { simd::<Neon>(a, acc) }
+        unsafe { simd::<Neon, A>(a, acc) }
     }
 }

@@ -6,12 +6,12 @@
 //! channel that reaches the frame, and are written once.
 
 use super::{phase_rows, Args, PhaseTaps};
-use crate::Element;
+use crate::{Activation, Element};
 
 /// One forward pass; `acc` holds `COUT/G` accumulators of scratch. Every one of the
 /// `len_out * COUT` outputs is written exactly once. Indexing is bounds-checked, except
 /// in the time-blocked loop of [`streams`], whose bounds are proven once per block.
-pub(crate) fn forward<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
+pub(crate) fn forward<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]) {
     if a.g.in_per_group() == 1 && a.g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
         streams(a);
     } else {
@@ -24,8 +24,8 @@ pub(crate) fn forward<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
 /// twelve inputs fill 24 of the M4F's 32 single-precision registers.
 pub(crate) const ROWS: usize = 12;
 
-/// `ROWS` outputs of one phase: `y[m * y_step] = finish(start[m] + sum_j x[m - j * x_step]
-/// * w[j * w_step])` for `m < ROWS`, taps `j < count` in increasing order: the portable body
+/// `ROWS` outputs of one phase: `y[m * y_step] = act(finish(start[m] + sum_j x[m - j *
+/// x_step] * w[j * w_step]))` for `m < ROWS`, taps `j < count` in increasing order: the portable body
 /// of [`crate::element::sealed::Sealed::rows`].
 ///
 /// # Safety
@@ -33,7 +33,7 @@ pub(crate) const ROWS: usize = 12;
 /// `y + m * y_step` writable for every `m < ROWS`; none of them overlap `y`'s.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows<T: Element>(
+pub(crate) unsafe fn rows<T: Element, A: Activation>(
     start: &[T::Acc; ROWS],
     mut x: *const T,
     x_step: usize,
@@ -42,6 +42,7 @@ pub(crate) unsafe fn rows<T: Element>(
     count: usize,
     y: *mut T,
     y_step: usize,
+    act: A,
 ) {
     let mut acc = *start;
     for _ in 0..count {
@@ -55,7 +56,7 @@ pub(crate) unsafe fn rows<T: Element>(
     }
     for (m, &acc) in acc.iter().enumerate() {
         // SAFETY: the caller's promise for this `m`.
-        unsafe { y.add(m * y_step).write(T::finish(acc)) };
+        unsafe { y.add(m * y_step).write(act.apply(T::finish(acc))) };
     }
 }
 
@@ -67,7 +68,7 @@ pub(crate) unsafe fn rows<T: Element>(
 /// As [`rows`], for every output `m < blocks * ROWS`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows_blocks<T: Element>(
+pub(crate) unsafe fn rows_blocks<T: Element, A: Activation>(
     start: &[T::Acc; ROWS],
     x: *const T,
     x_step: usize,
@@ -77,6 +78,7 @@ pub(crate) unsafe fn rows_blocks<T: Element>(
     y: *mut T,
     y_step: usize,
     blocks: usize,
+    act: A,
 ) {
     for b in 0..blocks {
         // SAFETY: the caller's promise, block by block.
@@ -90,6 +92,7 @@ pub(crate) unsafe fn rows_blocks<T: Element>(
                 count,
                 y.add(b * ROWS * y_step),
                 y_step,
+                act,
             )
         }
     }
@@ -102,7 +105,7 @@ pub(crate) unsafe fn rows_blocks<T: Element>(
 /// so a multiply-add costs little more than itself. The rows at the ends take
 /// [`row`]'s path with exactly their taps. Sums run in the same order (taps ascending)
 /// on both paths.
-fn streams<T: Element>(a: &mut Args<'_, T>) {
+fn streams<T: Element, A: Activation>(a: &mut Args<'_, T, A>) {
     let g = a.g;
     let (len_in, s, pad, channels) = (g.len_in, g.stride, g.padding, g.in_channels);
     for ch in 0..channels {
@@ -124,7 +127,7 @@ fn streams<T: Element>(a: &mut Args<'_, T>) {
                 for j in taps.valid(q, len_in) {
                     acc = T::mac(acc, x[taps.input_frame(q, j)], w[taps.tap(j) * channels]);
                 }
-                y[q * s + r - pad] = T::finish(acc);
+                y[q * s + r - pad] = a.act.apply(T::finish(acc));
             };
             for q in rows.start..lo {
                 row(q, y);
@@ -147,6 +150,7 @@ fn streams<T: Element>(a: &mut Args<'_, T>) {
                         y.as_mut_ptr().add(q * s + r - pad),
                         s,
                         blocks,
+                        a.act,
                     );
                 }
                 q += blocks * ROWS;
@@ -159,7 +163,7 @@ fn streams<T: Element>(a: &mut Args<'_, T>) {
 }
 
 /// Any layer, one output frame at a time: its `COUT/G` accumulators in `acc`.
-fn general<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
+fn general<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]) {
     let Args {
         g,
         len_out,
@@ -169,6 +173,7 @@ fn general<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
         xs,
         ref mut y,
         ys,
+        act,
     } = *a;
     let cin_g = g.in_per_group();
     let cout_g = g.out_per_group();
@@ -203,7 +208,7 @@ fn general<T: Element>(a: &mut Args<'_, T>, acc: &mut [T::Acc]) {
                     }
                 }
                 for (co, &a) in (co0..co0 + cout_g).zip(acc.iter()) {
-                    y[ys.at(n, co)] = T::finish(a);
+                    y[ys.at(n, co)] = act.apply(T::finish(a));
                 }
             }
         }

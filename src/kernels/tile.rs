@@ -12,9 +12,10 @@
 use core::ops::Range;
 
 use super::{phase_rows, Args, PhaseTaps, Simd, Strides};
+use crate::Activation;
 
 /// What every tile of one pass shares.
-struct Pass {
+struct Pass<A> {
     x: *const f32,
     xs: Strides,
     y: *mut f32,
@@ -27,11 +28,12 @@ struct Pass {
     cout_g: usize,
     stride: usize,
     pad: usize,
+    act: A,
 }
 
 /// Output rows of one phase, for one group and one block of channels.
-struct Rows<'a> {
-    pass: &'a Pass,
+struct Rows<'a, A> {
+    pass: &'a Pass<A>,
     taps: PhaseTaps,
     /// Phase `r`: row `q` is output frame `q*S + r - P`.
     r: usize,
@@ -49,7 +51,9 @@ struct Rows<'a> {
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
-pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize>(a: &mut Args<'_, f32>) {
+pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activation>(
+    a: &mut Args<'_, f32, A>,
+) {
     let g = a.g;
     let pass = Pass {
         x: a.x.as_ptr(),
@@ -64,6 +68,7 @@ pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize>(a: &mut 
         cout_g: g.out_per_group(),
         stride: g.stride,
         pad: g.padding,
+        act: a.act,
     };
     let wide = NV * V::LANES;
     for grp in 0..g.groups {
@@ -95,19 +100,19 @@ pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize>(a: &mut 
             // blocks below stay inside the group's output channels.
             unsafe {
                 while block.co_g + wide <= pass.cout_g {
-                    rows_of::<V, MR, NV, false>(&block, rows.clone(), interior.clone());
+                    rows_of::<V, MR, NV, false, A>(&block, rows.clone(), interior.clone());
                     block.co_g += wide;
                     block.co += wide;
                 }
                 block.width = V::LANES;
                 while block.co_g + V::LANES <= pass.cout_g {
-                    rows_of::<V, MR, 1, false>(&block, rows.clone(), interior.clone());
+                    rows_of::<V, MR, 1, false, A>(&block, rows.clone(), interior.clone());
                     block.co_g += V::LANES;
                     block.co += V::LANES;
                 }
                 if block.co_g < pass.cout_g {
                     block.width = pass.cout_g - block.co_g;
-                    rows_of::<V, MR, 1, true>(&block, rows.clone(), interior.clone());
+                    rows_of::<V, MR, 1, true, A>(&block, rows.clone(), interior.clone());
                 }
             }
         }
@@ -119,8 +124,8 @@ pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize>(a: &mut 
 /// # Safety
 /// The CPU supports `V`'s instructions; the block lies inside its group.
 #[inline(always)]
-unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool>(
-    b: &Rows<'_>,
+unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
+    b: &Rows<'_, A>,
     rows: Range<usize>,
     interior: Range<usize>,
 ) {
@@ -130,26 +135,26 @@ unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool
     // all of them inside `interior`.
     unsafe {
         for q in rows.start..interior.start {
-            tile::<V, 1, NV, PARTIAL>(b, q, b.taps.valid(q, len_in));
+            tile::<V, 1, NV, PARTIAL, A>(b, q, b.taps.valid(q, len_in));
         }
         let mut q = interior.start;
         while q + MR <= interior.end {
-            tile::<V, MR, NV, PARTIAL>(b, q, all.clone());
+            tile::<V, MR, NV, PARTIAL, A>(b, q, all.clone());
             q += MR;
         }
         if MR > 4 && q + 4 <= interior.end {
-            tile::<V, 4, NV, PARTIAL>(b, q, all.clone());
+            tile::<V, 4, NV, PARTIAL, A>(b, q, all.clone());
             q += 4;
         }
         if MR > 2 && q + 2 <= interior.end {
-            tile::<V, 2, NV, PARTIAL>(b, q, all.clone());
+            tile::<V, 2, NV, PARTIAL, A>(b, q, all.clone());
             q += 2;
         }
         if q < interior.end {
-            tile::<V, 1, NV, PARTIAL>(b, q, all.clone());
+            tile::<V, 1, NV, PARTIAL, A>(b, q, all.clone());
         }
         for q in interior.end..rows.end {
-            tile::<V, 1, NV, PARTIAL>(b, q, b.taps.valid(q, len_in));
+            tile::<V, 1, NV, PARTIAL, A>(b, q, b.taps.valid(q, len_in));
         }
     }
 }
@@ -181,8 +186,8 @@ unsafe fn load_block<V: Simd, const NV: usize, const PARTIAL: bool>(
 /// # Safety
 /// The CPU supports `V`'s instructions; the rows, taps and channels are in bounds.
 #[inline(always)]
-unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool>(
-    b: &Rows<'_>,
+unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
+    b: &Rows<'_, A>,
     q: usize,
     taps: Range<usize>,
 ) {
@@ -226,6 +231,11 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool>(
             let n = (q + m) * p.stride + b.r - p.pad;
             let yp = p.y.add(p.ys.at(n, b.co));
             for (v, &acc) in acc.iter().enumerate() {
+                let acc = if A::IDENTITY {
+                    acc
+                } else {
+                    p.act.apply_simd(acc)
+                };
                 let n_lanes = if PARTIAL && v == NV - 1 {
                     b.width - v * lanes
                 } else {

@@ -15,7 +15,7 @@
 use core::mem::MaybeUninit;
 
 use super::{phase_rows, Args, PhaseTaps, Simd, Strides};
-use crate::Geometry;
+use crate::{Activation, Geometry};
 
 /// Phases one block can hold in registers (`S <= 8`).
 const MAX_PHASES: usize = 8;
@@ -44,7 +44,7 @@ struct Plan {
 
 impl Plan {
     /// The delays for stride `s`, or `None` when there are more than the plan holds.
-    fn new(a: &Args<'_, f32>, s: usize) -> Option<Plan> {
+    fn new<A>(a: &Args<'_, f32, A>, s: usize) -> Option<Plan> {
         let taps: [PhaseTaps; MAX_PHASES] = core::array::from_fn(|r| PhaseTaps::new(a.g, r % s));
         let mut p = Plan {
             delay: [0; MAX_DELAYS],
@@ -90,7 +90,14 @@ impl Plan {
     /// # Safety
     /// The CPU supports `V`'s instructions; `w` is valid for `delays * s * LANES` writes.
     #[inline(always)]
-    unsafe fn fill<V: Simd>(&self, a: &Args<'_, f32>, s: usize, w: *mut f32, ch0: usize, c: usize) {
+    unsafe fn fill<V: Simd, A>(
+        &self,
+        a: &Args<'_, f32, A>,
+        s: usize,
+        w: *mut f32,
+        ch0: usize,
+        c: usize,
+    ) {
         let cin = a.g.in_channels;
         for e in 0..self.delays {
             for (r, tp) in self.taps.iter().enumerate().take(s) {
@@ -140,7 +147,7 @@ impl<const N: usize> Scratch<N> {
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
-pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
+pub(super) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -> bool {
     let g = a.g;
     let s = g.stride;
     if g.in_per_group() != 1 || g.out_per_group() != 1 || s > MAX_PHASES {
@@ -180,7 +187,7 @@ pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
         // checked the lengths: a stream is `L` frames of `c` lanes at `x` and `len_out`
         // frames at `y` (channel `ch` of `NCL`, or all of `NLC`).
         unsafe {
-            plan.fill::<V>(a, s, table.ptr(), ch, c);
+            plan.fill::<V, A>(a, s, table.ptr(), ch, c);
             let k = Stream {
                 g,
                 plan: &plan,
@@ -190,6 +197,7 @@ pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
                 x,
                 y,
                 len_out: a.len_out,
+                act: a.act,
             };
             // Eight or more accumulators hide the FMA latency; with 32 registers
             // (AVX-512) sixteen also save loads, with 16 (AVX2, SSE2) they would spill.
@@ -211,8 +219,9 @@ pub(super) unsafe fn forward<V: Simd>(a: &mut Args<'_, f32>) -> bool {
     true
 }
 
-/// One stream: `L` frames of `c` lanes at `x`, `len_out` frames at `y`.
-struct Stream<'a, V> {
+/// One stream: `L` frames of `c` lanes at `x`, `len_out` frames at `y`, each output
+/// through `act`.
+struct Stream<'a, V, A> {
     g: &'a Geometry,
     plan: &'a Plan,
     w: *const f32,
@@ -221,9 +230,10 @@ struct Stream<'a, V> {
     x: *const f32,
     y: *mut f32,
     len_out: usize,
+    act: A,
 }
 
-impl<V: Simd> Stream<'_, V> {
+impl<V: Simd, A: Activation> Stream<'_, V, A> {
     /// Every row, in blocks of `B` registers per phase and then single registers. A block
     /// whose inputs run past either end of `x` reads a zero-padded copy of them, and one
     /// whose outputs run past the crop writes to scratch and keeps what is inside.
@@ -330,7 +340,11 @@ impl<V: Simd> Stream<'_, V> {
             for b in 0..B {
                 let mut v = [self.bias; S];
                 for (v, acc) in v.iter_mut().zip(&acc) {
-                    *v = acc[b];
+                    *v = if A::IDENTITY {
+                        acc[b]
+                    } else {
+                        self.act.apply_simd(acc[b])
+                    };
                 }
                 interleave::<V, S>(&mut v, c, out.add(b * S * V::LANES));
             }
@@ -338,7 +352,7 @@ impl<V: Simd> Stream<'_, V> {
     }
 }
 
-impl<V: Simd> Stream<'_, V> {
+impl<V: Simd, A: Activation> Stream<'_, V, A> {
     /// Adds delay `e`'s products to the block's sums; `ALL`: it reaches every phase.
     ///
     /// # Safety

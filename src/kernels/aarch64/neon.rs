@@ -3,6 +3,7 @@
 use core::arch::aarch64::*;
 
 use crate::kernels::{simd_forward, Args, Simd};
+use crate::Activation;
 
 /// Four `f32` lanes.
 #[derive(Clone, Copy)]
@@ -37,6 +38,36 @@ impl Simd for F32x4 {
     }
 
     #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        F32x4(unsafe { vmulq_f32(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        F32x4(unsafe { vdivq_f32(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        F32x4(unsafe { vmaxq_f32(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        F32x4(unsafe { vminq_f32(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn select_neg(self, neg: Self) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        F32x4(unsafe { vbslq_f32(vcltzq_f32(self.0), neg.0, self.0) })
+    }
+
+    #[inline(always)]
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
         let (a, b) = (self.0, b.0);
         // SAFETY: the caller vouches for NEON.
@@ -61,7 +92,7 @@ impl Simd for F32x4 {
 /// # Safety
 /// The CPU supports NEON (every aarch64 Linux target does).
 #[target_feature(enable = "neon")]
-pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with NEON, which the caller vouches for.
-    unsafe { simd_forward::<F32x4, 8, 2>(a) }
+    unsafe { simd_forward::<F32x4, 8, 2, A>(a) }
 }

@@ -3,6 +3,7 @@
 use core::arch::x86_64::*;
 
 use crate::kernels::{interleave_table, simd_forward, Args, Simd};
+use crate::Activation;
 
 /// Eight `f32` lanes.
 #[derive(Clone, Copy)]
@@ -48,6 +49,39 @@ impl Simd for F32x8 {
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
         // SAFETY: the caller vouches for FMA.
         F32x8(unsafe { _mm256_fmadd_ps(self.0, b.0, c.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        F32x8(unsafe { _mm256_mul_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        F32x8(unsafe { _mm256_div_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        F32x8(unsafe { _mm256_max_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        F32x8(unsafe { _mm256_min_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn select_neg(self, neg: Self) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        unsafe {
+            let m = _mm256_cmp_ps::<_CMP_LT_OQ>(self.0, _mm256_setzero_ps());
+            F32x8(_mm256_blendv_ps(self.0, neg.0, m))
+        }
     }
 
     #[inline(always)]
@@ -126,7 +160,7 @@ impl Simd for F32x8 {
 /// # Safety
 /// The CPU supports AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with AVX2 and FMA, which the caller vouches for.
-    unsafe { simd_forward::<F32x8, 6, 2>(a) }
+    unsafe { simd_forward::<F32x8, 6, 2, A>(a) }
 }

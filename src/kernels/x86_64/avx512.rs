@@ -4,6 +4,7 @@
 use core::arch::x86_64::*;
 
 use crate::kernels::{interleave_table, simd_forward, Args, Simd};
+use crate::Activation;
 
 /// Sixteen `f32` lanes.
 #[derive(Clone, Copy)]
@@ -57,6 +58,39 @@ impl Simd for F32x16 {
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
         // SAFETY: the caller vouches for AVX-512F.
         F32x16(unsafe { _mm512_fmadd_ps(self.0, b.0, c.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        F32x16(unsafe { _mm512_mul_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        F32x16(unsafe { _mm512_div_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        F32x16(unsafe { _mm512_max_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        F32x16(unsafe { _mm512_min_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn select_neg(self, neg: Self) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        unsafe {
+            let m = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(self.0, _mm512_setzero_ps());
+            F32x16(_mm512_mask_blend_ps(m, self.0, neg.0))
+        }
     }
 
     #[inline(always)]
@@ -119,9 +153,9 @@ impl Simd for F32x16 {
 /// # Safety
 /// The CPU supports AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with AVX-512F, which the caller vouches for.
-    unsafe { simd_forward::<F32x16, 8, 2>(a) }
+    unsafe { simd_forward::<F32x16, 8, 2, A>(a) }
 }
 
 #[cfg(test)]

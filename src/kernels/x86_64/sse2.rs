@@ -4,6 +4,7 @@
 use core::arch::x86_64::*;
 
 use crate::kernels::{simd_forward, Args, Simd};
+use crate::Activation;
 
 /// Four `f32` lanes.
 #[derive(Clone, Copy)]
@@ -38,6 +39,39 @@ impl Simd for F32x4 {
     }
 
     #[inline(always)]
+    unsafe fn mul(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        F32x4(unsafe { _mm_mul_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn div(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        F32x4(unsafe { _mm_div_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn max(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        F32x4(unsafe { _mm_max_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn min(self, b: Self) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        F32x4(unsafe { _mm_min_ps(self.0, b.0) })
+    }
+
+    #[inline(always)]
+    unsafe fn select_neg(self, neg: Self) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        unsafe {
+            let m = _mm_cmplt_ps(self.0, _mm_setzero_ps());
+            F32x4(_mm_or_ps(_mm_and_ps(m, neg.0), _mm_andnot_ps(m, self.0)))
+        }
+    }
+
+    #[inline(always)]
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
         let (a, b) = (self.0, b.0);
         // SAFETY: SSE2 is part of x86_64.
@@ -56,7 +90,7 @@ impl Simd for F32x4 {
 /// # Safety
 /// The CPU supports SSE2 (every x86_64 CPU does).
 #[target_feature(enable = "sse2")]
-pub(crate) unsafe fn forward(a: &mut Args<'_, f32>) {
+pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with SSE2, which the caller vouches for.
-    unsafe { simd_forward::<F32x4, 6, 2>(a) }
+    unsafe { simd_forward::<F32x4, 6, 2, A>(a) }
 }
