@@ -106,6 +106,7 @@
 extern crate std;
 
 pub mod activation;
+mod chain;
 pub mod design;
 mod dispatch;
 mod element;
@@ -117,6 +118,7 @@ mod layer;
 mod stream;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Tanh};
+pub use chain::{Chain, Layer};
 pub use dispatch::{Backend, UnknownBackend};
 pub use element::Element;
 pub use error::Error;
