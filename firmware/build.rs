@@ -106,6 +106,15 @@ fn main() {
     ];
 
     let perturb = std::env::var("FIRMWARE_PERTURB").is_ok_and(|v| v == "1");
+    println!("cargo::rustc-check-cfg=cfg(firmware_hifigan)");
+    println!("cargo::rustc-check-cfg=cfg(firmware_perturb)");
+    println!("cargo:rerun-if-env-changed=FIRMWARE_PERTURB");
+    if target.starts_with("thumbv7em") {
+        println!("cargo:rustc-cfg=firmware_hifigan");
+    }
+    if perturb {
+        println!("cargo:rustc-cfg=firmware_perturb");
+    }
     let mut out = String::new();
     let machine = if target.starts_with("thumbv6m") {
         "a Cortex-M0 (QEMU microbit, no FPU, no DSP)"

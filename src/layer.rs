@@ -242,6 +242,13 @@ impl<
     /// Floating-point operations of one forward pass, `2 * L * CIN * COUT_G * K`.
     pub const FLOPS: usize = Self::GEOMETRY.flops();
 
+    /// The weights as the kernels hold them, packed `(K, CIN, COUT/G)`:
+    /// `weights()[k][ci][j]` is PyTorch's `weight[ci][j][k]` (output channel
+    /// `ci / (CIN/G) * COUT_G + j`).
+    pub const fn weights(&self) -> &[[[T; COUT_G]; CIN]; K] {
+        &self.weight
+    }
+
     /// The bias, if the layer has one.
     pub const fn bias(&self) -> Option<&[T; COUT]> {
         self.bias.as_ref()
