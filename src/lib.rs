@@ -81,6 +81,15 @@
 //! interpolator arithmetic made exact (one shift and saturation per output), so every
 //! backend gives the same bits; see [`fixed`].
 //!
+//! # Activations and chains
+//! `forward_act(&x, &mut y, act)` fuses [`Relu`], [`LeakyRelu`] or [`Tanh`] into the pass:
+//! each output gets the bias and the activation before it is stored, on every backend
+//! ([`activation`]). A [`Chain`] composes layers with an activation between them; the
+//! shapes must fit (one layer's output is the next one's input) or it does not build,
+//! and the intermediate tensors live in a scratch value the caller owns. The workspace's
+//! `conv-transpose-import` crate turns tensors of a PyTorch checkpoint (`.safetensors`,
+//! `.npy`) into the Rust source of `static` layers, from a command or a `build.rs`.
+//!
 //! # Streaming and filter design
 //! [`StreamState`] holds what a stream of a layer needs between blocks (the layer stays
 //! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
