@@ -557,21 +557,7 @@ impl<
     /// ```
     #[inline]
     pub fn forward<const N: usize>(&self, x: &[[T; CIN]; L], y: &mut [[T; COUT]; N]) {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            self.backend(),
-            x.as_flattened(),
-            Strides::nlc(CIN),
-            y.as_flattened_mut(),
-            Strides::nlc(COUT),
-            Identity,
-        )
-        .expect("the detected backend is available");
+        self.forward_act(x, y, Identity);
     }
 
     /// [`Self::forward`] on a chosen backend.
@@ -600,41 +586,14 @@ impl<
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
     ) -> Result<(), Error> {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            backend,
-            x.as_flattened(),
-            Strides::nlc(CIN),
-            y.as_flattened_mut(),
-            Strides::nlc(COUT),
-            Identity,
-        )
+        self.forward_act_with(backend, x, y, Identity)
     }
 
     /// One forward pass, channels first (`NCL`, as PyTorch): `x[channel][frame]`.
     /// `N` must be [`Self::OUT_LEN`], or the call does not compile.
     #[inline]
     pub fn forward_ncl<const N: usize>(&self, x: &[[T; L]; CIN], y: &mut [[T; N]; COUT]) {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward_ncl: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            self.backend(),
-            x.as_flattened(),
-            Strides::ncl(L),
-            y.as_flattened_mut(),
-            Strides::ncl(N),
-            Identity,
-        )
-        .expect("the detected backend is available");
+        self.forward_ncl_act(x, y, Identity);
     }
 
     /// [`Self::forward_ncl`] on a chosen backend.
@@ -647,20 +606,7 @@ impl<
         x: &[[T; L]; CIN],
         y: &mut [[T; N]; COUT],
     ) -> Result<(), Error> {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward_ncl: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            backend,
-            x.as_flattened(),
-            Strides::ncl(L),
-            y.as_flattened_mut(),
-            Strides::ncl(N),
-            Identity,
-        )
+        self.forward_ncl_act_with(backend, x, y, Identity)
     }
 
     /// [`Self::forward`] with an activation fused into it: each output gets the bias, then
