@@ -26,27 +26,33 @@
 
 use core::fmt::Debug;
 
-use crate::Element;
-
 pub(crate) mod sealed {
-    use crate::Element;
+    /// Which activation a type is, for the kernels' epilogue (`kernels::epilogue`).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Op {
+        /// No activation.
+        Identity,
+        /// `max(y, 0)`.
+        Relu,
+        /// `y * slope` where `y < 0`.
+        LeakyRelu,
+        /// `tanh(y)`.
+        Tanh,
+    }
 
-    /// How an activation is applied; see [`super::Activation`].
+    /// What the kernels read of an activation; see [`super::Activation`].
     pub trait Sealed {
-        /// `true` for [`super::Identity`] only: kernels skip the epilogue.
-        const IDENTITY: bool = false;
+        /// The operation.
+        const OP: Op;
 
-        /// The activation of one finished sample.
-        fn apply<T: Element>(&self, y: T) -> T;
-
-        /// The activation of a register of `f32` samples.
-        ///
-        /// # Safety
-        /// The CPU supports `V`'s instructions.
-        #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-        unsafe fn apply_simd<V: crate::kernels::Simd>(&self, v: V) -> V;
+        /// [`super::LeakyRelu`]'s slope (unused by the others).
+        fn slope(&self) -> f32 {
+            0.0
+        }
     }
 }
+
+use sealed::Op;
 
 /// An activation a forward pass can apply to its outputs: [`Identity`], [`Relu`],
 /// [`LeakyRelu`] or [`Tanh`]. Sealed: the kernels know each one.
@@ -95,143 +101,21 @@ impl Activation for LeakyRelu {}
 impl Activation for Tanh {}
 
 impl sealed::Sealed for Identity {
-    const IDENTITY: bool = true;
-
-    #[inline(always)]
-    fn apply<T: Element>(&self, y: T) -> T {
-        y
-    }
-
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    #[inline(always)]
-    unsafe fn apply_simd<V: crate::kernels::Simd>(&self, v: V) -> V {
-        v
-    }
+    const OP: Op = Op::Identity;
 }
 
 impl sealed::Sealed for Relu {
-    #[inline(always)]
-    fn apply<T: Element>(&self, y: T) -> T {
-        y.relu()
-    }
-
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    #[inline(always)]
-    unsafe fn apply_simd<V: crate::kernels::Simd>(&self, v: V) -> V {
-        // SAFETY: the caller's promise.
-        unsafe { v.select_neg(V::splat(0.0)) }
-    }
+    const OP: Op = Op::Relu;
 }
 
 impl sealed::Sealed for LeakyRelu {
-    #[inline(always)]
-    fn apply<T: Element>(&self, y: T) -> T {
-        y.leaky_relu(self.0)
-    }
+    const OP: Op = Op::LeakyRelu;
 
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    #[inline(always)]
-    unsafe fn apply_simd<V: crate::kernels::Simd>(&self, v: V) -> V {
-        // SAFETY: the caller's promise.
-        unsafe { v.select_neg(v.mul(V::splat(self.0))) }
-    }
-}
-
-/// `tanh(x) ~ x * P(x^2) / Q(x^2)` on `[-9, 9]`: `P`, lowest power first.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const TANH_P: [f32; 6] = [
-    0.999_999_94,
-    0.129_192_34,
-    0.002_920_767_3,
-    9.267_464e-6,
-    -1.278_054_9e-8,
-    1.825_549_1e-11,
-];
-/// `Q`, lowest power first.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const TANH_Q: [f32; 4] = [1.0, 0.462_525_2, 0.023_763_191, 0.000_228_100_9];
-/// Where the approximation is clamped: `tanhf(9)` rounds to `1.0`.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-const TANH_CLAMP: f32 = 9.0;
-
-/// Horner's rule in `z`, highest power last in `c`.
-///
-/// # Safety
-/// The CPU supports `V`'s instructions.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-#[inline(always)]
-unsafe fn horner<V: crate::kernels::Simd, const N: usize>(z: V, c: &[f32; N]) -> V {
-    // SAFETY: the caller's promise.
-    unsafe {
-        let mut acc = V::splat(c[N - 1]);
-        for &c in c[..N - 1].iter().rev() {
-            acc = acc.mul_add(z, V::splat(c));
-        }
-        acc
+    fn slope(&self) -> f32 {
+        self.0
     }
 }
 
 impl sealed::Sealed for Tanh {
-    #[inline(always)]
-    fn apply<T: Element>(&self, y: T) -> T {
-        y.tanh()
-    }
-
-    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-    #[inline(always)]
-    unsafe fn apply_simd<V: crate::kernels::Simd>(&self, v: V) -> V {
-        // SAFETY: the caller's promise. NaN lanes stay NaN: each `min`/`max` takes the
-        // value second (see `Simd::max`).
-        unsafe {
-            let x = V::splat(TANH_CLAMP).min(V::splat(-TANH_CLAMP).max(v));
-            let z = x.mul(x);
-            let r = x.mul(horner(z, &TANH_P)).div(horner(z, &TANH_Q));
-            V::splat(1.0).min(V::splat(-1.0).max(r))
-        }
-    }
-}
-
-/// `v * slope`, rounded to the nearest integer (ties away from zero), exactly, for `|v|
-/// < 2^31` and a finite `slope` (the product of a 31-bit and a 24-bit integer fits an
-/// `i64`); saturated to `i64`. A NaN slope gives 0, an infinite one saturates.
-pub(crate) fn mul_round(v: i64, slope: f32) -> i64 {
-    debug_assert!(v.unsigned_abs() < 1 << 31);
-    if slope.is_nan() || v == 0 {
-        return 0;
-    }
-    let negative = (v < 0) != slope.is_sign_negative();
-    if slope.is_infinite() {
-        return if negative { i64::MIN } else { i64::MAX };
-    }
-    let bits = slope.to_bits();
-    let exp = ((bits >> 23) & 0xff) as i32;
-    let frac = u64::from(bits & 0x7f_ffff);
-    // |slope| = m * 2^e exactly.
-    let (m, e) = if exp == 0 {
-        (frac, -149)
-    } else {
-        (frac | 1 << 23, exp - 150)
-    };
-    let mag = u128::from(v.unsigned_abs() * m);
-    let mag = if e >= 0 {
-        // mag < 2^55: a shift of at most 60 stays inside a u128; larger ones saturate.
-        if e > 60 {
-            u128::MAX
-        } else {
-            mag << e
-        }
-    } else {
-        let sh = (-e) as u32;
-        if sh >= 64 {
-            0
-        } else {
-            (mag + (1 << (sh - 1))) >> sh
-        }
-    };
-    let mag = i64::try_from(mag).unwrap_or(i64::MAX);
-    if negative {
-        -mag
-    } else {
-        mag
-    }
+    const OP: Op = Op::Tanh;
 }

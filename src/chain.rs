@@ -7,8 +7,13 @@
 //! a scratch value the caller provides (on the stack, in a `static`, wherever it fits):
 //! nothing is allocated, and the layers, immutable, can sit in flash.
 
-use crate::kernels::Strides;
-use crate::{Activation, Backend, Element, Error, GroupedConvTranspose1d, Identity};
+use crate::activation::{Activation, Identity};
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::kernels::dispatch::Kernel;
+use crate::kernels::element::Element;
+use crate::kernels::plan::Strides;
+use crate::layer::GroupedConvTranspose1d;
 
 pub(crate) mod sealed {
     /// Only the crate's layers and chains are [`super::Layer`]s: the chain relies on
@@ -42,13 +47,13 @@ pub trait Layer: sealed::Sealed {
     #[doc(hidden)]
     fn run_flat<F: Activation>(
         &self,
-        backend: Backend,
+        kernel: Kernel<Self::Elem>,
         ncl: bool,
         x: &[Self::Elem],
         scratch: &mut Self::Scratch,
         y: &mut [Self::Elem],
         act: F,
-    ) -> Result<(), Error>;
+    );
 }
 
 impl<
@@ -89,19 +94,19 @@ impl<
 
     fn run_flat<F: Activation>(
         &self,
-        backend: Backend,
+        kernel: Kernel<T>,
         ncl: bool,
         x: &[T],
         _: &mut (),
         y: &mut [T],
         act: F,
-    ) -> Result<(), Error> {
+    ) {
         let (xs, ys) = if ncl {
             (Strides::ncl(L), Strides::ncl(Self::OUT_LEN))
         } else {
             (Strides::nlc(CIN), Strides::nlc(COUT))
         };
-        self.run(backend, x, xs, y, ys, act)
+        self.run(kernel, x, xs, y, ys, act);
     }
 }
 
@@ -118,14 +123,14 @@ impl<N: Layer> Layer for &N {
 
     fn run_flat<F: Activation>(
         &self,
-        backend: Backend,
+        kernel: Kernel<Self::Elem>,
         ncl: bool,
         x: &[Self::Elem],
         scratch: &mut Self::Scratch,
         y: &mut [Self::Elem],
         act: F,
-    ) -> Result<(), Error> {
-        (**self).run_flat(backend, ncl, x, scratch, y, act)
+    ) {
+        (**self).run_flat(kernel, ncl, x, scratch, y, act);
     }
 }
 
@@ -228,7 +233,7 @@ where
 
     /// The backend [`Self::forward`] uses: the best this CPU has for the element type.
     pub fn backend(&self) -> Backend {
-        <A::Elem as crate::element::sealed::Sealed>::best_backend()
+        Kernel::<A::Elem>::best().backend()
     }
 
     /// The whole chain, channels last: `x[frame][channel]`. `scratch` holds the
@@ -259,8 +264,7 @@ where
         y: &mut [[A::Elem; CO]; N],
         act: G,
     ) {
-        self.forward_act_with(self.backend(), x, scratch, y, act)
-            .expect("the detected backend is available");
+        self.nlc(Kernel::best(), x, scratch, y, act);
     }
 
     /// [`Self::forward_act`] on a chosen backend (every layer on it).
@@ -282,6 +286,19 @@ where
         y: &mut [[A::Elem; CO]; N],
         act: G,
     ) -> Result<(), Error> {
+        self.nlc(Kernel::new(backend)?, x, scratch, y, act);
+        Ok(())
+    }
+
+    /// A channels-last pass on `kernel`, the buffers' shapes checked at compile time.
+    fn nlc<const L: usize, const CI: usize, const N: usize, const CO: usize, G: Activation>(
+        &self,
+        kernel: Kernel<A::Elem>,
+        x: &[[A::Elem; CI]; L],
+        scratch: &mut <Self as Layer>::Scratch,
+        y: &mut [[A::Elem; CO]; N],
+        act: G,
+    ) {
         const {
             assert!(
                 L == <Self as Layer>::LEN_IN && CI == <Self as Layer>::CIN,
@@ -292,14 +309,14 @@ where
                 "Chain::forward: the output must be [[T; COUT]; OUT_LEN] of the last layer"
             );
         };
-        self.run_checked(
-            backend,
+        self.run_flat(
+            kernel,
             false,
             x.as_flattened(),
             scratch,
             y.as_flattened_mut(),
             act,
-        )
+        );
     }
 
     /// The whole chain, channels first (`x[channel][frame]`, as PyTorch).
@@ -328,8 +345,7 @@ where
         y: &mut [[A::Elem; N]; CO],
         act: G,
     ) {
-        self.forward_ncl_act_with(self.backend(), x, scratch, y, act)
-            .expect("the detected backend is available");
+        self.ncl(Kernel::best(), x, scratch, y, act);
     }
 
     /// [`Self::forward_ncl_act`] on a chosen backend.
@@ -350,6 +366,19 @@ where
         y: &mut [[A::Elem; N]; CO],
         act: G,
     ) -> Result<(), Error> {
+        self.ncl(Kernel::new(backend)?, x, scratch, y, act);
+        Ok(())
+    }
+
+    /// A channels-first pass on `kernel`, the buffers' shapes checked at compile time.
+    fn ncl<const L: usize, const CI: usize, const N: usize, const CO: usize, G: Activation>(
+        &self,
+        kernel: Kernel<A::Elem>,
+        x: &[[A::Elem; L]; CI],
+        scratch: &mut <Self as Layer>::Scratch,
+        y: &mut [[A::Elem; N]; CO],
+        act: G,
+    ) {
         const {
             assert!(
                 L == <Self as Layer>::LEN_IN && CI == <Self as Layer>::CIN,
@@ -360,30 +389,14 @@ where
                 "Chain::forward_ncl: the output must be [[T; OUT_LEN]; COUT] of the last layer"
             );
         };
-        self.run_checked(
-            backend,
+        self.run_flat(
+            kernel,
             true,
             x.as_flattened(),
             scratch,
             y.as_flattened_mut(),
             act,
-        )
-    }
-
-    /// Refuses an unavailable backend before any layer writes.
-    fn run_checked<G: Activation>(
-        &self,
-        backend: Backend,
-        ncl: bool,
-        x: &[A::Elem],
-        scratch: &mut <Self as Layer>::Scratch,
-        y: &mut [A::Elem],
-        act: G,
-    ) -> Result<(), Error> {
-        if !<A::Elem as crate::element::sealed::Sealed>::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
-        }
-        self.run_flat(backend, ncl, x, scratch, y, act)
+        );
     }
 }
 
@@ -412,18 +425,18 @@ where
 
     fn run_flat<G: Activation>(
         &self,
-        backend: Backend,
+        kernel: Kernel<Self::Elem>,
         ncl: bool,
         x: &[Self::Elem],
         scratch: &mut Self::Scratch,
         y: &mut [Self::Elem],
         act: G,
-    ) -> Result<(), Error> {
+    ) {
         let () = Self::VALID;
         let (first, mid, second) = scratch;
         // Channels first, the same floats hold the `C x M` tensor.
         let mid = mid.as_flattened_mut();
-        self.first.run_flat(backend, ncl, x, first, mid, self.act)?;
-        self.second.run_flat(backend, ncl, mid, second, y, act)
+        self.first.run_flat(kernel, ncl, x, first, mid, self.act);
+        self.second.run_flat(kernel, ncl, mid, second, y, act);
     }
 }

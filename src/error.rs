@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::Backend;
+use crate::backend::Backend;
 
 /// What a layer call can refuse at run time.
 ///

@@ -1,10 +1,12 @@
 //! The const-generic layer types.
 
-use core::mem::MaybeUninit;
-use core::ptr::addr_of_mut;
-
-use crate::kernels::{Args, Strides};
-use crate::{Activation, Backend, Element, Error, Geometry, Identity};
+use crate::activation::{Activation, Identity};
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::geometry::Geometry;
+use crate::kernels::dispatch::Kernel;
+use crate::kernels::element::Element;
+use crate::kernels::plan::{Args, Strides};
 
 /// A 1-D transposed convolution with groups, with the exact semantics of PyTorch's
 /// `nn.ConvTranspose1d`. Most code names it through an alias: [`ConvTranspose1d`]
@@ -66,8 +68,8 @@ pub struct GroupedConvTranspose1d<
     T = f32,
 > {
     /// Packed `(K, CIN, COUT_G)`: tap-major, then input channel, output channel of its group.
-    weight: [[[T; COUT_G]; CIN]; K],
-    bias: Option<[T; COUT]>,
+    pub(crate) weight: [[[T; COUT_G]; CIN]; K],
+    pub(crate) bias: Option<[T; COUT]>,
 }
 
 /// A dense 1-D transposed convolution (`groups = 1`): PyTorch's
@@ -125,30 +127,6 @@ pub type DepthwiseConvTranspose1d<
     const OP: usize = 0,
     T = f32,
 > = GroupedConvTranspose1d<L, C, C, 1, K, S, P, D, OP, T>;
-
-/// Writes the packed weights from `$at(k, ci, co)` (global channel indices) in a const
-/// context, where closures cannot be called.
-macro_rules! pack_const {
-    ($at:ident($w:expr)) => {{
-        let first = Self::$at($w, 0, 0, 0);
-        let mut out = [[[first; COUT_G]; CIN]; K];
-        let mut k = 0;
-        while k < K {
-            let mut ci = 0;
-            while ci < CIN {
-                let co0 = ci / Self::CIN_G * COUT_G;
-                let mut j = 0;
-                while j < COUT_G {
-                    out[k][ci][j] = Self::$at($w, k, ci, co0 + j);
-                    j += 1;
-                }
-                ci += 1;
-            }
-            k += 1;
-        }
-        out
-    }};
-}
 
 impl<
         const L: usize,
@@ -273,274 +251,80 @@ impl<
         const P: usize,
         const D: usize,
         const OP: usize,
-        T: Copy,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
-{
-    const fn torch_at(w: &[[[T; K]; COUT_G]; CIN], k: usize, ci: usize, co: usize) -> T {
-        w[ci][co % COUT_G][k]
-    }
-
-    const fn mlx_at<const CI: usize>(
-        w: &[[[T; CI]; K]; COUT],
-        k: usize,
-        ci: usize,
-        co: usize,
-    ) -> T {
-        w[co][k][ci % CI]
-    }
-
-    const fn max_at<const CI: usize>(
-        w: &[[[T; CI]; COUT]; K],
-        k: usize,
-        ci: usize,
-        co: usize,
-    ) -> T {
-        w[k][co][ci % CI]
-    }
-
-    /// MLX's weight `(COUT, K, CI)` needs `CI = CIN / G`; a build error otherwise.
-    const fn check_mlx_axis<const CI: usize>() {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_mlx: the weight's last dimension must be CIN / groups"
-            )
-        };
-    }
-
-    /// MAX's weight `(K, COUT, CI)` needs `CI = CIN / G`; a build error otherwise.
-    const fn check_max_axis<const CI: usize>() {
-        const {
-            assert!(
-                CI == Self::CIN_G,
-                "from_max: the weight's last dimension must be CIN / groups"
-            )
-        };
-    }
-
-    const fn copy_bias(bias: Option<&[T; COUT]>) -> Option<[T; COUT]> {
-        match bias {
-            Some(b) => Some(*b),
-            None => None,
-        }
-    }
-
-    /// The layer from PyTorch's weight `(CIN, COUT/G, K)` (`nn.ConvTranspose1d.weight`)
-    /// and optional bias `(COUT)`.
-    ///
-    /// A `const fn`: in a `static` or `const` the weights are repacked by the compiler and
-    /// land in flash. At run time the layer is built on the stack; for large layers use
-    /// [`Self::init_from_torch`].
-    pub const fn from_torch(weight: &[[[T; K]; COUT_G]; CIN], bias: Option<&[T; COUT]>) -> Self {
-        let () = Self::VALID;
-        Self {
-            weight: pack_const!(torch_at(weight)),
-            bias: Self::copy_bias(bias),
-        }
-    }
-
-    /// The layer from MLX's weight `(COUT, K, CIN/G)` (`mlx.nn.ConvTranspose1d.weight`,
-    /// channels last) and optional bias `(COUT)`. `CI` must be `CIN / G`.
-    ///
-    /// MLX's weight is PyTorch's with the axes moved, `w_mlx[co][k][c] =
-    /// w_torch[g*CIN_G + c][co - g*COUT_G][k]` for `co` in group `g`; no tap is reversed.
-    /// (MLX's own tests use one group; `tools/mlx_layout.py` checks the grouped mapping
-    /// against MLX itself.)
-    pub const fn from_mlx<const CI: usize>(
-        weight: &[[[T; CI]; K]; COUT],
-        bias: Option<&[T; COUT]>,
-    ) -> Self {
-        let () = Self::VALID;
-        Self::check_mlx_axis::<CI>();
-        Self {
-            weight: pack_const!(mlx_at(weight)),
-            bias: Self::copy_bias(bias),
-        }
-    }
-
-    /// The layer from MAX's weight `(K, COUT, CIN/G)` (`max.nn.ConvTranspose1d` with
-    /// `permute=False`) and optional bias `(COUT)`. `CI` must be `CIN / G`.
-    ///
-    /// MAX's layer has no groups; for grouped layers this follows MLX's convention for the
-    /// last axis (the input channel within the output channel's group).
-    pub const fn from_max<const CI: usize>(
-        weight: &[[[T; CI]; COUT]; K],
-        bias: Option<&[T; COUT]>,
-    ) -> Self {
-        let () = Self::VALID;
-        Self::check_max_axis::<CI>();
-        Self {
-            weight: pack_const!(max_at(weight)),
-            bias: Self::copy_bias(bias),
-        }
-    }
-
-    /// Builds the layer in `slot` without ever holding it on the stack, reading weight
-    /// `(k, ci, co)` (global channel indices) from `at`.
-    fn init_with<'a>(
-        slot: &'a mut MaybeUninit<Self>,
-        bias: Option<&[T; COUT]>,
-        at: impl Fn(usize, usize, usize) -> T,
-    ) -> &'a mut Self {
-        let () = Self::VALID;
-        let layer = slot.as_mut_ptr();
-        // SAFETY: `layer` points to memory valid for writes of a `Self`; `addr_of_mut!`
-        // takes the field's address without making a reference to uninitialised memory.
-        let weight = unsafe { addr_of_mut!((*layer).weight) }.cast::<T>();
-        let mut packed = 0;
-        for k in 0..K {
-            for ci in 0..CIN {
-                let co0 = ci / Self::CIN_G * COUT_G;
-                for co in co0..co0 + COUT_G {
-                    // SAFETY: `weight` is a `[[[T; COUT_G]; CIN]; K]`: `K*CIN*COUT_G`
-                    // contiguous `T`s (arrays have no padding), and `packed` counts
-                    // them in order, ending below that number.
-                    unsafe { weight.add(packed).write(at(k, ci, co)) };
-                    packed += 1;
-                }
-            }
-        }
-        // SAFETY: as above, for the `bias` field.
-        unsafe { addr_of_mut!((*layer).bias).write(Self::copy_bias(bias)) };
-        // SAFETY: both fields were written above; a layer has no other bytes to initialise.
-        unsafe { slot.assume_init_mut() }
-    }
-
-    /// [`Self::from_torch`], built in place in `slot` (a `static`, a `Box`, a buffer in
-    /// external RAM), for layers too large for the stack. Returns the initialised layer.
-    ///
-    /// ```
-    /// use core::mem::MaybeUninit;
-    /// use conv_transpose::ConvTranspose1d;
-    ///
-    /// type Big = ConvTranspose1d<4, 64, 64, 16, 8>; // 256 KiB of weights
-    /// let weight = vec![[[0.01f32; 16]; 64]; 64];
-    /// let mut slot = Box::new(MaybeUninit::<Big>::uninit());
-    /// let layer: &Big = Big::init_from_torch(&mut slot, weight[..].try_into().unwrap(), None);
-    /// let x = [[1.0f32; 64]; 4];
-    /// let mut y = [[0.0f32; 64]; Big::OUT_LEN];
-    /// layer.forward(&x, &mut y);
-    /// assert!((y[0][0] - 0.64).abs() < 1e-5);
-    /// ```
-    pub fn init_from_torch<'a>(
-        slot: &'a mut MaybeUninit<Self>,
-        weight: &[[[T; K]; COUT_G]; CIN],
-        bias: Option<&[T; COUT]>,
-    ) -> &'a mut Self {
-        Self::init_with(slot, bias, |k, ci, co| Self::torch_at(weight, k, ci, co))
-    }
-
-    /// [`Self::from_mlx`], built in place in `slot`; see [`Self::init_from_torch`].
-    pub fn init_from_mlx<'a, const CI: usize>(
-        slot: &'a mut MaybeUninit<Self>,
-        weight: &[[[T; CI]; K]; COUT],
-        bias: Option<&[T; COUT]>,
-    ) -> &'a mut Self {
-        Self::check_mlx_axis::<CI>();
-        Self::init_with(slot, bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
-    }
-
-    /// [`Self::from_max`], built in place in `slot`; see [`Self::init_from_torch`].
-    pub fn init_from_max<'a, const CI: usize>(
-        slot: &'a mut MaybeUninit<Self>,
-        weight: &[[[T; CI]; COUT]; K],
-        bias: Option<&[T; COUT]>,
-    ) -> &'a mut Self {
-        Self::check_max_axis::<CI>();
-        Self::init_with(slot, bias, |k, ci, co| Self::max_at(weight, k, ci, co))
-    }
-}
-
-#[cfg(feature = "std")]
-impl<
-        const L: usize,
-        const CIN: usize,
-        const COUT: usize,
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
-        T: Copy,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
-{
-    fn boxed(
-        bias: Option<&[T; COUT]>,
-        at: impl Fn(usize, usize, usize) -> T,
-    ) -> std::boxed::Box<Self> {
-        let mut slot = std::boxed::Box::<Self>::new_uninit();
-        Self::init_with(&mut slot, bias, at);
-        // SAFETY: `init_with` initialises the whole slot before it returns (a panic
-        // unwinds past this line).
-        unsafe { slot.assume_init() }
-    }
-
-    /// [`Self::from_torch`] on the heap, never on the stack (`std` only: the crate
-    /// allocates nowhere else).
-    pub fn boxed_from_torch(
-        weight: &[[[T; K]; COUT_G]; CIN],
-        bias: Option<&[T; COUT]>,
-    ) -> std::boxed::Box<Self> {
-        Self::boxed(bias, |k, ci, co| Self::torch_at(weight, k, ci, co))
-    }
-
-    /// [`Self::from_mlx`] on the heap (`std` only).
-    pub fn boxed_from_mlx<const CI: usize>(
-        weight: &[[[T; CI]; K]; COUT],
-        bias: Option<&[T; COUT]>,
-    ) -> std::boxed::Box<Self> {
-        Self::check_mlx_axis::<CI>();
-        Self::boxed(bias, |k, ci, co| Self::mlx_at(weight, k, ci, co))
-    }
-
-    /// [`Self::from_max`] on the heap (`std` only).
-    pub fn boxed_from_max<const CI: usize>(
-        weight: &[[[T; CI]; COUT]; K],
-        bias: Option<&[T; COUT]>,
-    ) -> std::boxed::Box<Self> {
-        Self::check_max_axis::<CI>();
-        Self::boxed(bias, |k, ci, co| Self::max_at(weight, k, ci, co))
-    }
-}
-
-impl<
-        const L: usize,
-        const CIN: usize,
-        const COUT: usize,
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
         T: Element,
     > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
 {
     /// One pass over flat buffers whose lengths and layouts `Args::new` checks.
     pub(crate) fn run<A: Activation>(
         &self,
-        backend: Backend,
+        kernel: Kernel<T>,
         x: &[T],
         xs: Strides,
         y: &mut [T],
         ys: Strides,
         act: A,
-    ) -> Result<(), Error> {
+    ) {
         let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
-        T::kernel(
-            backend,
+        kernel.forward(
             &mut Args::new(&Self::GEOMETRY, Self::OUT_LEN, weight, bias, x, xs, y, ys)
                 .activated(act),
             &mut acc,
-        )
+        );
+    }
+
+    /// A channels-last pass; `N` must be [`Self::OUT_LEN`] (a build error otherwise).
+    fn nlc<const N: usize, A: Activation>(
+        &self,
+        kernel: Kernel<T>,
+        x: &[[T; CIN]; L],
+        y: &mut [[T; COUT]; N],
+        act: A,
+    ) {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            kernel,
+            x.as_flattened(),
+            Strides::nlc(CIN),
+            y.as_flattened_mut(),
+            Strides::nlc(COUT),
+            act,
+        );
+    }
+
+    /// A channels-first pass; `N` must be [`Self::OUT_LEN`] (a build error otherwise).
+    fn ncl<const N: usize, A: Activation>(
+        &self,
+        kernel: Kernel<T>,
+        x: &[[T; L]; CIN],
+        y: &mut [[T; N]; COUT],
+        act: A,
+    ) {
+        const {
+            assert!(
+                N == Self::OUT_LEN,
+                "forward_ncl: the output must have OUT_LEN frames"
+            )
+        };
+        self.run(
+            kernel,
+            x.as_flattened(),
+            Strides::ncl(L),
+            y.as_flattened_mut(),
+            Strides::ncl(N),
+            act,
+        );
     }
 
     /// The backend [`Self::forward`] and the other forms without `_with` use: the best
     /// this CPU has for `T` ([`Backend::best`] for `f32`, [`Backend::Scalar`] for `f64`).
     pub fn backend(&self) -> Backend {
-        T::best_backend()
+        Kernel::<T>::best().backend()
     }
 
     /// One forward pass, channels last (`NLC`, as MLX and MAX): `x[frame][channel]`.
@@ -630,8 +414,7 @@ impl<
         y: &mut [[T; COUT]; N],
         act: A,
     ) {
-        self.forward_act_with(self.backend(), x, y, act)
-            .expect("the detected backend is available");
+        self.nlc(Kernel::best(), x, y, act);
     }
 
     /// [`Self::forward_act`] on a chosen backend.
@@ -645,20 +428,8 @@ impl<
         y: &mut [[T; COUT]; N],
         act: A,
     ) -> Result<(), Error> {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            backend,
-            x.as_flattened(),
-            Strides::nlc(CIN),
-            y.as_flattened_mut(),
-            Strides::nlc(COUT),
-            act,
-        )
+        self.nlc(Kernel::new(backend)?, x, y, act);
+        Ok(())
     }
 
     /// [`Self::forward_ncl`] with an activation fused into it; see [`Self::forward_act`].
@@ -669,8 +440,7 @@ impl<
         y: &mut [[T; N]; COUT],
         act: A,
     ) {
-        self.forward_ncl_act_with(self.backend(), x, y, act)
-            .expect("the detected backend is available");
+        self.ncl(Kernel::best(), x, y, act);
     }
 
     /// [`Self::forward_ncl_act`] on a chosen backend.
@@ -684,20 +454,8 @@ impl<
         y: &mut [[T; N]; COUT],
         act: A,
     ) -> Result<(), Error> {
-        const {
-            assert!(
-                N == Self::OUT_LEN,
-                "forward_ncl: the output must have OUT_LEN frames"
-            )
-        };
-        self.run(
-            backend,
-            x.as_flattened(),
-            Strides::ncl(L),
-            y.as_flattened_mut(),
-            Strides::ncl(N),
-            act,
-        )
+        self.ncl(Kernel::new(backend)?, x, y, act);
+        Ok(())
     }
 
     /// [`Self::forward`] over a batch: input `b` gives output `b`.
@@ -709,7 +467,11 @@ impl<
         x: &[[[T; CIN]; L]],
         y: &mut [[[T; COUT]; N]],
     ) -> Result<(), Error> {
-        self.forward_batch_with(self.backend(), x, y)
+        Self::check_batch(x.len(), y.len())?;
+        for (x, y) in x.iter().zip(y) {
+            self.nlc(Kernel::best(), x, y, Identity);
+        }
+        Ok(())
     }
 
     /// [`Self::forward_batch`] on a chosen backend.
@@ -724,9 +486,10 @@ impl<
         x: &[[[T; CIN]; L]],
         y: &mut [[[T; COUT]; N]],
     ) -> Result<(), Error> {
-        Self::check_batch(backend, x.len(), y.len())?;
+        Self::check_batch(x.len(), y.len())?;
+        let kernel = Kernel::new(backend)?;
         for (x, y) in x.iter().zip(y) {
-            self.forward_with(backend, x, y)?;
+            self.nlc(kernel, x, y, Identity);
         }
         Ok(())
     }
@@ -740,7 +503,11 @@ impl<
         x: &[[[T; L]; CIN]],
         y: &mut [[[T; N]; COUT]],
     ) -> Result<(), Error> {
-        self.forward_batch_ncl_with(self.backend(), x, y)
+        Self::check_batch(x.len(), y.len())?;
+        for (x, y) in x.iter().zip(y) {
+            self.ncl(Kernel::best(), x, y, Identity);
+        }
+        Ok(())
     }
 
     /// [`Self::forward_batch_ncl`] on a chosen backend.
@@ -753,20 +520,18 @@ impl<
         x: &[[[T; L]; CIN]],
         y: &mut [[[T; N]; COUT]],
     ) -> Result<(), Error> {
-        Self::check_batch(backend, x.len(), y.len())?;
+        Self::check_batch(x.len(), y.len())?;
+        let kernel = Kernel::new(backend)?;
         for (x, y) in x.iter().zip(y) {
-            self.forward_ncl_with(backend, x, y)?;
+            self.ncl(kernel, x, y, Identity);
         }
         Ok(())
     }
 
-    /// Refuses a batch call before it writes anything.
-    fn check_batch(backend: Backend, inputs: usize, outputs: usize) -> Result<(), Error> {
+    /// Refuses a batch of mismatched lengths before it writes anything.
+    fn check_batch(inputs: usize, outputs: usize) -> Result<(), Error> {
         if inputs != outputs {
             return Err(Error::BatchMismatch { inputs, outputs });
-        }
-        if !T::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
         }
         Ok(())
     }

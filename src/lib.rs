@@ -115,26 +115,29 @@
 extern crate std;
 
 pub mod activation;
+mod aliases;
+mod backend;
 mod chain;
+mod chunk;
 pub mod design;
-mod dispatch;
-mod element;
 mod error;
 pub mod fixed;
 mod geometry;
 mod kernels;
 mod layer;
+mod layout;
 mod stream;
 
 pub use activation::{Activation, Identity, LeakyRelu, Relu, Tanh};
+pub use backend::{Backend, UnknownBackend};
 pub use chain::{Chain, Layer};
-pub use dispatch::{Backend, UnknownBackend};
-pub use element::Element;
+pub use chunk::ChunkStream;
 pub use error::Error;
 pub use fixed::{Q15, Q31};
 pub use geometry::{output_padding_for, Geometry};
+pub use kernels::element::Element;
 pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
-pub use stream::{ChunkStream, StreamState};
+pub use stream::StreamState;
 
 /// The README's example, compiled and run as a doctest so that it cannot go stale.
 #[doc = include_str!("../README.md")]

@@ -22,8 +22,13 @@
 //! block `b` (from 0) writes output frames `b*L*S - LATENCY .. (b+1)*L*S - LATENCY`, the
 //! first blocks writing fewer while the start is cropped, and `flush` writes the rest.
 
-use crate::kernels::{Args, Strides};
-use crate::{Backend, Element, Error, Geometry, GroupedConvTranspose1d};
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::geometry::Geometry;
+use crate::kernels::dispatch::Kernel;
+use crate::kernels::element::Element;
+use crate::kernels::plan::{Args, Strides};
+use crate::layer::GroupedConvTranspose1d;
 
 /// The mutable half of a stream: input history and position, apart from the layer.
 ///
@@ -63,7 +68,7 @@ pub struct StreamState<T, const CIN: usize, const FRAMES: usize> {
     /// Input frames seen so far, capped at the history length.
     history: usize,
     /// Frames still to drop from the start of the stream's window (the crop and hold).
-    crop: usize,
+    pub(crate) crop: usize,
     /// Frames `flush` has written so far.
     flushed: usize,
     /// Whether a block has been processed since the last reset.
@@ -134,6 +139,9 @@ impl<
     /// The `FRAMES` of a [`StreamState`] for this layer: history plus one block of `L`.
     pub const STREAM_FRAMES: usize = Self::STREAM_HISTORY + L;
 
+    /// Output frames of the buffer each [`Self::process`] call writes into: `L * S`.
+    pub const STREAM_OUT_LEN: usize = L * S;
+
     /// Output frames a stream holds back behind its input: block `b` ends at output frame
     /// `(b+1)*L*S - STREAM_LATENCY`. It is `P + max(0, P + S - D*(K-1) - OP - 1)`: the
     /// padding, and more only where the right-end crop exceeds the tail.
@@ -162,8 +170,7 @@ impl<
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
     ) -> usize {
-        self.process_with(self.backend(), state, x, y)
-            .expect("the layer's own backend is available")
+        self.process_in(Kernel::best(), state, x, y)
     }
 
     /// [`Self::process`] on a chosen backend.
@@ -178,6 +185,17 @@ impl<
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
     ) -> Result<usize, Error> {
+        Ok(self.process_in(Kernel::new(backend)?, state, x, y))
+    }
+
+    /// [`Self::process`] on `kernel`.
+    pub(crate) fn process_in<const N: usize, const FRAMES: usize>(
+        &self,
+        kernel: Kernel<T>,
+        state: &mut StreamState<T, CIN, FRAMES>,
+        x: &[[T; CIN]; L],
+        y: &mut [[T; COUT]; N],
+    ) -> usize {
         const {
             assert!(
                 N == L * S,
@@ -187,9 +205,6 @@ impl<
                 FRAMES == Self::STREAM_FRAMES,
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
-        }
-        if !T::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
         }
         if state.flushed > 0 {
             state.reset();
@@ -209,7 +224,7 @@ impl<
             None => (Self::HOLD - start, 0),
         };
         if front < N {
-            self.window(backend, &state.frames[m - have..], first, &mut y[front..])?;
+            self.window(kernel, &state.frames[m - have..], first, &mut y[front..]);
         }
         // `front` frames lie before the signal, so the crop covers them.
         let drop = state.crop.min(N);
@@ -221,7 +236,7 @@ impl<
         state.frames.copy_within(L.., 0);
         state.history = (have + L).min(m);
         state.fed = true;
-        Ok(N - drop)
+        N - drop
     }
 
     /// Ends the stream: writes the frames after the last block's (at most
@@ -234,8 +249,7 @@ impl<
         state: &mut StreamState<T, CIN, FRAMES>,
         y: &mut [[T; COUT]],
     ) -> usize {
-        self.flush_with(self.backend(), state, y)
-            .expect("the layer's own backend is available")
+        self.flush_in(Kernel::best(), state, y)
     }
 
     /// [`Self::flush`] on a chosen backend.
@@ -249,17 +263,24 @@ impl<
         state: &mut StreamState<T, CIN, FRAMES>,
         y: &mut [[T; COUT]],
     ) -> Result<usize, Error> {
+        Ok(self.flush_in(Kernel::new(backend)?, state, y))
+    }
+
+    /// [`Self::flush`] on `kernel`.
+    pub(crate) fn flush_in<const FRAMES: usize>(
+        &self,
+        kernel: Kernel<T>,
+        state: &mut StreamState<T, CIN, FRAMES>,
+        y: &mut [[T; COUT]],
+    ) -> usize {
         const {
             assert!(
                 FRAMES == Self::STREAM_FRAMES,
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
         }
-        if !T::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
-        }
         if !state.fed {
-            return Ok(0);
+            return 0;
         }
         // The window goes on from the last block's: `TAIL` frames, the first `crop` of
         // them still cropped (a stream shorter than its latency).
@@ -281,23 +302,17 @@ impl<
         } else if n > 0 {
             // `crop` covers any part of the window before the signal.
             let first = have * S + done - Self::HOLD;
-            self.window(backend, &state.frames[m - have..m], first, y)?;
+            self.window(kernel, &state.frames[m - have..m], first, y);
         }
         state.flushed += n;
         if done + n == Self::STREAM_TAIL {
             state.reset();
         }
-        Ok(n)
+        n
     }
 
     /// Frames `first .. first + y.len()` of the full result of `x`, bias included.
-    fn window(
-        &self,
-        backend: Backend,
-        x: &[[T; CIN]],
-        first: usize,
-        y: &mut [[T; COUT]],
-    ) -> Result<(), Error> {
+    fn window(&self, kernel: Kernel<T>, x: &[[T; CIN]], first: usize, y: &mut [[T; COUT]]) {
         let g = Geometry {
             len_in: x.len(),
             padding: first,
@@ -305,8 +320,7 @@ impl<
         };
         let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
-        T::kernel(
-            backend,
+        kernel.forward(
             &mut Args::window(
                 &g,
                 y.len(),
@@ -318,252 +332,6 @@ impl<
                 Strides::nlc(COUT),
             ),
             &mut acc,
-        )
-    }
-}
-
-/// A stream for callers whose blocks are not `L` frames: an audio callback's buffer, a
-/// file read in pieces. It gathers input in a `heapless` buffer of one block, runs
-/// [`GroupedConvTranspose1d::process`] whenever a block is complete, and hands each
-/// block's output to a closure. No allocation: the adapter is `L * CIN + N * COUT` samples
-/// plus its [`StreamState`].
-///
-/// `L`, `CIN`, `COUT` and `N = L * S` are the layer's; `FRAMES` is its
-/// [`GroupedConvTranspose1d::STREAM_FRAMES`]. [`Self::finish`] ends the signal, however
-/// many frames the last piece had: everything emitted is then exactly `forward` over the
-/// whole signal (when that has at least one output frame).
-///
-/// ```
-/// use conv_transpose::{ChunkStream, ConvTranspose1d};
-///
-/// type Up3 = ConvTranspose1d<16, 1, 1, 6, 3>; // blocks of 16 frames, K = 6, S = 3
-/// let up = Up3::from_torch(&[[[0.25, 0.5, 0.75, 1.0, 0.75, 0.5]]], None);
-/// let mut stream = ChunkStream::<f32, 1, 1, 16, 48, { Up3::STREAM_FRAMES }>::new();
-///
-/// let signal: Vec<[f32; 1]> = (0..40).map(|i| [(i as f32).sin()]).collect();
-/// let mut out = Vec::new();
-/// for piece in signal.chunks(7) {
-///     stream.push(&up, piece, |y| out.extend_from_slice(y));
-/// }
-/// stream.finish(&up, |y| out.extend_from_slice(y));
-/// assert_eq!(out.len(), (40 - 1) * 3 + 6); // (L-1)*S + K for the 40-frame signal
-/// ```
-#[derive(Clone, Debug)]
-pub struct ChunkStream<
-    T,
-    const CIN: usize,
-    const COUT: usize,
-    const L: usize,
-    const N: usize,
-    const FRAMES: usize,
-> {
-    state: StreamState<T, CIN, FRAMES>,
-    input: heapless::Vec<[T; CIN], L>,
-    output: [[T; COUT]; N],
-}
-
-impl<
-        T: Element,
-        const CIN: usize,
-        const COUT: usize,
-        const L: usize,
-        const N: usize,
-        const FRAMES: usize,
-    > ChunkStream<T, CIN, COUT, L, N, FRAMES>
-{
-    /// An adapter at the start of a stream (`const`: it can live in a `static`).
-    pub const fn new() -> Self {
-        ChunkStream {
-            state: StreamState::new(),
-            input: heapless::Vec::new(),
-            output: [[T::ZERO; COUT]; N],
-        }
-    }
-
-    /// Drops buffered input and starts a new stream.
-    pub fn reset(&mut self) {
-        self.state.reset();
-        self.input.clear();
-    }
-
-    /// Input frames waiting for their block to complete (fewer than `L`).
-    pub fn buffered(&self) -> usize {
-        self.input.len()
-    }
-
-    /// Takes any number of input frames; for each block they complete, runs the layer and
-    /// calls `emit` with the output frames it finished (see
-    /// [`GroupedConvTranspose1d::process`]; none while a long latency is being filled).
-    #[allow(clippy::too_many_arguments)]
-    pub fn push<
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
-    >(
-        &mut self,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
-        x: &[[T; CIN]],
-        emit: impl FnMut(&[[T; COUT]]),
-    ) {
-        self.push_with(layer.backend(), layer, x, emit)
-            .expect("the layer's own backend is available");
-    }
-
-    /// [`Self::push`] on a chosen backend.
-    ///
-    /// # Errors
-    /// [`Error::BackendUnavailable`] if this CPU cannot run `backend` for `T`; nothing is
-    /// buffered or emitted then.
-    pub fn push_with<
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
-    >(
-        &mut self,
-        backend: Backend,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
-        mut x: &[[T; CIN]],
-        mut emit: impl FnMut(&[[T; COUT]]),
-    ) -> Result<(), Error> {
-        if !T::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
-        }
-        while !x.is_empty() {
-            let block: &[[T; CIN]; L] = if self.input.is_empty() && x.len() >= L {
-                // A whole block in the caller's buffer: no copy here.
-                let (block, rest) = x.split_at(L);
-                x = rest;
-                block.try_into().expect("L frames")
-            } else {
-                let take = (L - self.input.len()).min(x.len());
-                let (part, rest) = x.split_at(take);
-                x = rest;
-                self.input
-                    .extend_from_slice(part)
-                    .expect("at most L frames are buffered");
-                if !self.input.is_full() {
-                    break;
-                }
-                self.input.as_slice().try_into().expect("L frames")
-            };
-            let n = layer.process_with(backend, &mut self.state, block, &mut self.output)?;
-            self.input.clear();
-            if n > 0 {
-                emit(&self.output[..n]);
-            }
-        }
-        Ok(())
-    }
-
-    /// Ends the signal: runs the buffered frames (a partial block) and the flush, emits
-    /// the frames that complete `forward` over the whole signal, and resets the adapter
-    /// for a new signal. A signal too short for one output frame (PyTorch raises an error
-    /// for it) emits nothing.
-    pub fn finish<
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
-    >(
-        &mut self,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
-        emit: impl FnMut(&[[T; COUT]]),
-    ) {
-        self.finish_with(layer.backend(), layer, emit)
-            .expect("the layer's own backend is available");
-    }
-
-    /// [`Self::finish`] on a chosen backend.
-    ///
-    /// # Errors
-    /// [`Error::BackendUnavailable`] if this CPU cannot run `backend` for `T`; nothing is
-    /// emitted or reset then.
-    pub fn finish_with<
-        const COUT_G: usize,
-        const K: usize,
-        const S: usize,
-        const P: usize,
-        const D: usize,
-        const OP: usize,
-    >(
-        &mut self,
-        backend: Backend,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
-        mut emit: impl FnMut(&[[T; COUT]]),
-    ) -> Result<(), Error> {
-        type Layer<
-            T,
-            const L: usize,
-            const CIN: usize,
-            const COUT: usize,
-            const COUT_G: usize,
-            const K: usize,
-            const S: usize,
-            const P: usize,
-            const D: usize,
-            const OP: usize,
-        > = GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>;
-        if !T::supports(backend) {
-            return Err(Error::BackendUnavailable { backend });
-        }
-        let partial = self.input.len();
-        if partial == 0 && !self.state.is_started() {
-            return Ok(());
-        }
-        // The frames still owed: those of the whole signal's output not yet emitted. The
-        // partial block is padded with zero frames, whose products are zeros: the padded
-        // stream agrees with the true one on every frame the true one has.
-        let crop = if self.state.is_started() {
-            self.state.crop
-        } else {
-            Layer::<T, L, CIN, COUT, COUT_G, K, S, P, D, OP>::STREAM_LATENCY
-        };
-        let mut owed = (partial * S
-            + Layer::<T, L, CIN, COUT, COUT_G, K, S, P, D, OP>::STREAM_TAIL)
-            .saturating_sub(crop);
-        if partial > 0 {
-            self.input.resize(L, [T::ZERO; CIN]).expect("L frames fit");
-            let block: &[[T; CIN]; L] = self.input.as_slice().try_into().expect("L frames");
-            let n = layer.process_with(backend, &mut self.state, block, &mut self.output)?;
-            self.input.clear();
-            let n = n.min(owed);
-            if n > 0 {
-                emit(&self.output[..n]);
-            }
-            owed -= n;
-        }
-        while owed > 0 {
-            let n = layer.flush_with(backend, &mut self.state, &mut self.output)?;
-            let n = n.min(owed);
-            if n == 0 {
-                break;
-            }
-            emit(&self.output[..n]);
-            owed -= n;
-        }
-        self.reset();
-        Ok(())
-    }
-}
-
-impl<
-        T: Element,
-        const CIN: usize,
-        const COUT: usize,
-        const L: usize,
-        const N: usize,
-        const FRAMES: usize,
-    > Default for ChunkStream<T, CIN, COUT, L, N, FRAMES>
-{
-    fn default() -> Self {
-        Self::new()
+        );
     }
 }

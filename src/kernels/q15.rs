@@ -1,6 +1,5 @@
-//! Q15 kernels: the portable kernel everywhere, and one SIMD body for mono and
-//! channels-first depthwise layers with thin register types for SSE2, AVX2, AVX-512BW and
-//! NEON.
+//! The Q15 SIMD body, for mono and channels-first depthwise layers (the rest take the
+//! portable kernel), over the [`Lanes`] register types of SSE2, AVX2, AVX-512BW and NEON.
 //!
 //! The definition sums Q30 products in 64 bits ([`crate::fixed`]). The SIMD body sums in
 //! 32-bit lanes instead, which is exact (and so gives the same bits) whenever no partial
@@ -17,113 +16,30 @@
 //! arithmetic shift by 15 and a saturating narrow (`packssdw`, `vqmovn`): the definition's
 //! `sat16(acc >> 15)`.
 
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-use super::{phase_rows, PhaseTaps};
-use super::{scalar, Args};
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-use crate::Element;
-use crate::{Activation, Backend, Error, Q15};
-
-/// The backend `forward` uses for `Q15`: the best one that has a Q15 body.
-pub(crate) fn best() -> Backend {
-    let b = Backend::best();
-    if supports(b) {
-        b
-    } else if supports(Backend::Avx2) {
-        Backend::Avx2
-    } else if supports(Backend::Sse2) {
-        Backend::Sse2
-    } else {
-        Backend::Scalar
-    }
-}
-
-/// Whether `backend` runs `Q15` here: all of them where available, AVX-512 where the CPU
-/// also has AVX-512BW.
-pub(crate) fn supports(backend: Backend) -> bool {
-    backend.is_available() && (backend != Backend::Avx512 || has_avx512bw())
-}
-
-#[cfg(all(target_arch = "x86_64", feature = "std"))]
-fn has_avx512bw() -> bool {
-    std::is_x86_feature_detected!("avx512bw")
-}
-
-#[cfg(not(all(target_arch = "x86_64", feature = "std")))]
-fn has_avx512bw() -> bool {
-    cfg!(all(target_arch = "x86_64", target_feature = "avx512bw"))
-}
-
-/// One `Q15` forward pass on `backend`.
-///
-/// # Errors
-/// [`Error::BackendUnavailable`] if this CPU cannot run `backend` for `Q15`.
-pub(crate) fn forward<A: Activation>(
-    backend: Backend,
-    a: &mut Args<'_, Q15, A>,
-    acc: &mut [i64],
-) -> Result<(), Error> {
-    if !supports(backend) {
-        return Err(Error::BackendUnavailable { backend });
-    }
-    match backend {
-        Backend::Scalar => scalar::forward(a, acc),
-        // SAFETY: `supports` said this CPU has SSE2.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Sse2 => unsafe { x86::sse2(a, acc) },
-        // SAFETY: `supports` said this CPU has AVX2 (and FMA, unused here).
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx2 => unsafe { x86::avx2(a, acc) },
-        // SAFETY: `supports` said this CPU has AVX-512F and AVX-512BW.
-        #[cfg(target_arch = "x86_64")]
-        Backend::Avx512 => unsafe { x86::avx512(a, acc) },
-        // SAFETY: `supports` said this target has NEON.
-        #[cfg(target_arch = "aarch64")]
-        Backend::Neon => unsafe { neon::forward(a, acc) },
-        _ => return Err(Error::BackendUnavailable { backend }),
-    }
-    Ok(())
-}
-
-/// What the generic body needs of an ISA: `OUT` consecutive outputs in 32-bit lanes.
-///
-/// # Safety
-/// The methods use their ISA's instructions: the caller has established that the CPU has
-/// them. Pointers must be valid for `OUT` values.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
-pub(crate) trait Lanes: Copy {
-    /// Outputs per accumulator (16-bit lanes of one input register).
-    const OUT: usize;
-
-    /// Every lane `v` (the bias, already shifted to Q30).
-    unsafe fn start(v: i32) -> Self;
-
-    /// `acc[m] += xa[m] * wa + xb[m] * wb` for `m < OUT`, where `pair` holds `wa` in its
-    /// low half and `wb` in its high half. Exact while no lane leaves the `i32` range.
-    unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self;
-
-    /// `sat16(acc[m] >> 15)` to `y[m]`, `m < OUT`.
-    unsafe fn finish(self, y: *mut i16);
-}
+use crate::activation::Activation;
+use crate::fixed::Q15;
+use crate::kernels::element::Element;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::plan::{phase_rows, Args, PhaseTaps};
+use crate::kernels::portable::{self, Plain};
+use crate::kernels::simd::Lanes;
 
 /// Taps per phase the body keeps as pairs on the stack; a phase with more goes to the
 /// portable path.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 const MAX_PAIRS: usize = 256;
 
-/// The SIMD body, or the portable kernel for layouts it does not cover.
+/// One pass: the SIMD body, or the portable kernel for layouts it does not cover.
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
-unsafe fn simd<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
+pub(crate) unsafe fn forward<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
     let g = a.g;
     if g.in_per_group() == 1 && g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
         // SAFETY: the caller's promise, passed on.
         unsafe { streams::<V, A>(a) }
     } else {
-        scalar::forward(a, acc);
+        portable::forward::<Q15, A, Plain>(a, acc);
     }
 }
 
@@ -133,7 +49,6 @@ unsafe fn simd<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
-#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
 unsafe fn streams<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>) {
     let g = a.g;
@@ -225,212 +140,5 @@ unsafe fn streams<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>) {
                 row(q, y);
             }
         }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-mod x86 {
-    use core::arch::x86_64::*;
-
-    use super::{simd, Lanes};
-    use crate::kernels::Args;
-    use crate::{Activation, Q15};
-
-    /// Eight outputs: `__m128i` halves interleaved by `punpck*wd`, `pmaddwd`.
-    #[derive(Clone, Copy)]
-    pub(super) struct Sse2([__m128i; 2]);
-
-    impl Lanes for Sse2 {
-        const OUT: usize = 8;
-
-        #[inline(always)]
-        unsafe fn start(v: i32) -> Self {
-            // SAFETY: SSE2 is part of x86_64.
-            unsafe { Sse2([_mm_set1_epi32(v); 2]) }
-        }
-
-        #[inline(always)]
-        unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-            // SAFETY: SSE2; the caller makes both runs readable.
-            unsafe {
-                let a = _mm_loadu_si128(xa.cast());
-                let b = _mm_loadu_si128(xb.cast());
-                let w = _mm_set1_epi32(pair);
-                Sse2([
-                    _mm_add_epi32(self.0[0], _mm_madd_epi16(_mm_unpacklo_epi16(a, b), w)),
-                    _mm_add_epi32(self.0[1], _mm_madd_epi16(_mm_unpackhi_epi16(a, b), w)),
-                ])
-            }
-        }
-
-        #[inline(always)]
-        unsafe fn finish(self, y: *mut i16) {
-            // SAFETY: SSE2; the caller makes `y` writable for 8 values.
-            unsafe {
-                let lo = _mm_srai_epi32::<15>(self.0[0]);
-                let hi = _mm_srai_epi32::<15>(self.0[1]);
-                _mm_storeu_si128(y.cast(), _mm_packs_epi32(lo, hi));
-            }
-        }
-    }
-
-    /// Sixteen outputs. `vpunpck*wd` work within 128-bit halves, so the low accumulator
-    /// holds outputs 0-3 and 8-11 and the high one 4-7 and 12-15; `vpackssdw`, also by
-    /// halves, puts them back in order.
-    #[derive(Clone, Copy)]
-    pub(super) struct Avx2([__m256i; 2]);
-
-    impl Lanes for Avx2 {
-        const OUT: usize = 16;
-
-        #[inline(always)]
-        unsafe fn start(v: i32) -> Self {
-            // SAFETY: the caller vouches for AVX2.
-            unsafe { Avx2([_mm256_set1_epi32(v); 2]) }
-        }
-
-        #[inline(always)]
-        unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-            // SAFETY: AVX2; the caller makes both runs readable.
-            unsafe {
-                let a = _mm256_loadu_si256(xa.cast());
-                let b = _mm256_loadu_si256(xb.cast());
-                let w = _mm256_set1_epi32(pair);
-                Avx2([
-                    _mm256_add_epi32(self.0[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), w)),
-                    _mm256_add_epi32(self.0[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w)),
-                ])
-            }
-        }
-
-        #[inline(always)]
-        unsafe fn finish(self, y: *mut i16) {
-            // SAFETY: AVX2; the caller makes `y` writable for 16 values.
-            unsafe {
-                let lo = _mm256_srai_epi32::<15>(self.0[0]);
-                let hi = _mm256_srai_epi32::<15>(self.0[1]);
-                _mm256_storeu_si256(y.cast(), _mm256_packs_epi32(lo, hi));
-            }
-        }
-    }
-
-    /// Thirty-two outputs, as [`Avx2`] by 128-bit quarters.
-    #[derive(Clone, Copy)]
-    pub(super) struct Avx512([__m512i; 2]);
-
-    impl Lanes for Avx512 {
-        const OUT: usize = 32;
-
-        #[inline(always)]
-        unsafe fn start(v: i32) -> Self {
-            // SAFETY: the caller vouches for AVX-512F.
-            unsafe { Avx512([_mm512_set1_epi32(v); 2]) }
-        }
-
-        #[inline(always)]
-        unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-            // SAFETY: AVX-512F and BW; the caller makes both runs readable.
-            unsafe {
-                let a = _mm512_loadu_si512(xa.cast());
-                let b = _mm512_loadu_si512(xb.cast());
-                let w = _mm512_set1_epi32(pair);
-                Avx512([
-                    _mm512_add_epi32(self.0[0], _mm512_madd_epi16(_mm512_unpacklo_epi16(a, b), w)),
-                    _mm512_add_epi32(self.0[1], _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), w)),
-                ])
-            }
-        }
-
-        #[inline(always)]
-        unsafe fn finish(self, y: *mut i16) {
-            // SAFETY: AVX-512F and BW; the caller makes `y` writable for 32 values.
-            unsafe {
-                let lo = _mm512_srai_epi32::<15>(self.0[0]);
-                let hi = _mm512_srai_epi32::<15>(self.0[1]);
-                _mm512_storeu_si512(y.cast(), _mm512_packs_epi32(lo, hi));
-            }
-        }
-    }
-
-    /// # Safety
-    /// SSE2 (always on x86_64).
-    #[target_feature(enable = "sse2")]
-    pub(super) unsafe fn sse2<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-        // SAFETY: the features are enabled.
-        unsafe { simd::<Sse2, A>(a, acc) }
-    }
-
-    /// # Safety
-    /// The CPU has AVX2.
-    #[target_feature(enable = "avx2")]
-    pub(super) unsafe fn avx2<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-        // SAFETY: the features are enabled.
-        unsafe { simd::<Avx2, A>(a, acc) }
-    }
-
-    /// # Safety
-    /// The CPU has AVX-512F and AVX-512BW.
-    #[target_feature(enable = "avx512f,avx512bw")]
-    pub(super) unsafe fn avx512<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-        // SAFETY: the features are enabled.
-        unsafe { simd::<Avx512, A>(a, acc) }
-    }
-}
-
-#[cfg(target_arch = "aarch64")]
-mod neon {
-    use core::arch::aarch64::*;
-
-    use super::{simd, Lanes};
-    use crate::kernels::Args;
-    use crate::{Activation, Q15};
-
-    /// Eight outputs in two `int32x4_t`, widened by `vmlal_s16` / `vmlal_high_s16`.
-    #[derive(Clone, Copy)]
-    pub(super) struct Neon([int32x4_t; 2]);
-
-    impl Lanes for Neon {
-        const OUT: usize = 8;
-
-        #[inline(always)]
-        unsafe fn start(v: i32) -> Self {
-            // SAFETY: the caller vouches for NEON.
-            unsafe { Neon([vdupq_n_s32(v); 2]) }
-        }
-
-        #[inline(always)]
-        unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-            // SAFETY: NEON; the caller makes both runs readable.
-            unsafe {
-                let (wa, wb) = (pair as i16, (pair >> 16) as i16);
-                let a = vld1q_s16(xa);
-                let b = vld1q_s16(xb);
-                let lo = vmlal_n_s16(
-                    vmlal_n_s16(self.0[0], vget_low_s16(a), wa),
-                    vget_low_s16(b),
-                    wb,
-                );
-                let hi = vmlal_high_n_s16(vmlal_high_n_s16(self.0[1], a, wa), b, wb);
-                Neon([lo, hi])
-            }
-        }
-
-        #[inline(always)]
-        unsafe fn finish(self, y: *mut i16) {
-            // SAFETY: NEON; the caller makes `y` writable for 8 values.
-            unsafe {
-                let lo = vqmovn_s32(vshrq_n_s32::<15>(self.0[0]));
-                let hi = vqmovn_s32(vshrq_n_s32::<15>(self.0[1]));
-                vst1q_s16(y, vcombine_s16(lo, hi));
-            }
-        }
-    }
-
-    /// # Safety
-    /// The CPU has NEON.
-    #[target_feature(enable = "neon")]
-    pub(super) unsafe fn forward<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-        // SAFETY: the feature is enabled.
-        unsafe { simd::<Neon, A>(a, acc) }
     }
 }

@@ -11,8 +11,10 @@
 
 use core::ops::Range;
 
-use super::{phase_rows, Args, PhaseTaps, Simd, Strides};
-use crate::Activation;
+use crate::activation::Activation;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
+use crate::kernels::simd::Simd;
 
 /// What every tile of one pass shares.
 struct Pass<A> {
@@ -51,7 +53,7 @@ struct Rows<'a, A> {
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
-pub(super) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activation>(
+pub(crate) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activation>(
     a: &mut Args<'_, f32, A>,
 ) {
     let g = a.g;

@@ -14,8 +14,11 @@
 
 use core::mem::MaybeUninit;
 
-use super::{phase_rows, Args, PhaseTaps, Simd, Strides};
-use crate::{Activation, Geometry};
+use crate::activation::Activation;
+use crate::geometry::Geometry;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
+use crate::kernels::simd::Simd;
 
 /// Phases one block can hold in registers (`S <= 8`).
 const MAX_PHASES: usize = 8;
@@ -147,7 +150,7 @@ impl<const N: usize> Scratch<N> {
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
-pub(super) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -> bool {
+pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -> bool {
     let g = a.g;
     let s = g.stride;
     if g.in_per_group() != 1 || g.out_per_group() != 1 || s > MAX_PHASES {
@@ -199,16 +202,19 @@ pub(super) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
                 len_out: a.len_out,
                 act: a.act,
             };
-            // Eight or more accumulators hide the FMA latency; with 32 registers
-            // (AVX-512) sixteen also save loads, with 16 (AVX2, SSE2) they would spill.
-            match (s, V::REGISTERS >= 32) {
-                (1, _) => k.run::<1, 8>(),
-                (2, false) => k.run::<2, 4>(),
-                (2, true) => k.run::<2, 8>(),
-                (3, false) => k.run::<3, 3>(),
-                (3, true) => k.run::<3, 5>(),
-                (4, false) => k.run::<4, 2>(),
-                (4, true) => k.run::<4, 4>(),
+            // The block sizes this body is instantiated for; the ISA picks among them.
+            match (s, V::TIME_BLOCKS[s - 1]) {
+                (1, 8) => k.run::<1, 8>(),
+                (2, 4) => k.run::<2, 4>(),
+                (2, 8) => k.run::<2, 8>(),
+                (3, 3) => k.run::<3, 3>(),
+                (3, 5) => k.run::<3, 5>(),
+                (4, 2) => k.run::<4, 2>(),
+                (4, 4) => k.run::<4, 4>(),
+                (1, _) => k.run::<1, 1>(),
+                (2, _) => k.run::<2, 1>(),
+                (3, _) => k.run::<3, 1>(),
+                (4, _) => k.run::<4, 1>(),
                 (5, _) => k.run::<5, 1>(),
                 (6, _) => k.run::<6, 1>(),
                 (7, _) => k.run::<7, 1>(),

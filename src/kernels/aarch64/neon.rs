@@ -1,9 +1,13 @@
-//! NEON: four lanes with fused multiply-add.
+//! NEON: four `f32` lanes with fused multiply-add; eight `Q15` outputs per register pair,
+//! widened by `vmlal_s16`.
 
 use core::arch::aarch64::*;
 
-use crate::kernels::{simd_forward, Args, Simd};
-use crate::Activation;
+use crate::activation::Activation;
+use crate::fixed::Q15;
+use crate::kernels::plan::Args;
+use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::{q15, tile, time};
 
 /// Four `f32` lanes.
 #[derive(Clone, Copy)]
@@ -11,7 +15,8 @@ pub(crate) struct F32x4(float32x4_t);
 
 impl Simd for F32x4 {
     const LANES: usize = 4;
-    const REGISTERS: usize = 32;
+    // Thirty-two registers: sixteen accumulators also save loads.
+    const TIME_BLOCKS: [usize; 8] = [8, 8, 5, 4, 1, 1, 1, 1];
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -87,12 +92,67 @@ impl Simd for F32x4 {
     }
 }
 
-/// The NEON forward pass.
+/// Eight outputs in two `int32x4_t`, widened by `vmlal_s16` / `vmlal_high_s16`.
+#[derive(Clone, Copy)]
+pub(crate) struct Q15x8([int32x4_t; 2]);
+
+impl Lanes for Q15x8 {
+    const OUT: usize = 8;
+
+    #[inline(always)]
+    unsafe fn start(v: i32) -> Self {
+        // SAFETY: the caller vouches for NEON.
+        unsafe { Q15x8([vdupq_n_s32(v); 2]) }
+    }
+
+    #[inline(always)]
+    unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
+        // SAFETY: NEON; the caller makes both runs readable.
+        unsafe {
+            let (wa, wb) = (pair as i16, (pair >> 16) as i16);
+            let a = vld1q_s16(xa);
+            let b = vld1q_s16(xb);
+            let lo = vmlal_n_s16(
+                vmlal_n_s16(self.0[0], vget_low_s16(a), wa),
+                vget_low_s16(b),
+                wb,
+            );
+            let hi = vmlal_high_n_s16(vmlal_high_n_s16(self.0[1], a, wa), b, wb);
+            Q15x8([lo, hi])
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn finish(self, y: *mut i16) {
+        // SAFETY: NEON; the caller makes `y` writable for 8 values.
+        unsafe {
+            let lo = vqmovn_s32(vshrq_n_s32::<15>(self.0[0]));
+            let hi = vqmovn_s32(vshrq_n_s32::<15>(self.0[1]));
+            vst1q_s16(y, vcombine_s16(lo, hi));
+        }
+    }
+}
+
+/// The NEON `f32` pass: the time kernel for mono and depthwise layers, else 8 x 2 tiles.
 ///
 /// # Safety
 /// The CPU supports NEON (every aarch64 Linux target does).
 #[target_feature(enable = "neon")]
-pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
+pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with NEON, which the caller vouches for.
-    unsafe { simd_forward::<F32x4, 8, 2, A>(a) }
+    unsafe {
+        if !time::forward::<F32x4, A>(a) {
+            tile::forward::<F32x4, 8, 2, A>(a);
+        }
+    }
+}
+
+/// The NEON `Q15` pass.
+///
+/// # Safety
+/// The CPU supports NEON.
+#[target_feature(enable = "neon")]
+pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
+    // SAFETY: this function is compiled with NEON, which the caller vouches for.
+    unsafe { q15::forward::<Q15x8, A>(a, acc) }
 }

@@ -1,9 +1,14 @@
-//! AVX2 with FMA: eight lanes, masked loads and stores for channel tails.
+//! AVX2 with FMA: eight `f32` lanes, masked loads and stores for channel tails, lane
+//! permutes for the phase interleave; sixteen `Q15` outputs per register pair.
 
 use core::arch::x86_64::*;
 
-use crate::kernels::{interleave_table, simd_forward, Args, Simd};
-use crate::Activation;
+use crate::activation::Activation;
+use crate::fixed::Q15;
+use crate::kernels::plan::Args;
+use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::x86_64::interleave_table;
+use crate::kernels::{q15, tile, time};
 
 /// Eight `f32` lanes.
 #[derive(Clone, Copy)]
@@ -25,7 +30,8 @@ unsafe fn first(n: usize) -> __m256i {
 
 impl Simd for F32x8 {
     const LANES: usize = 8;
-    const REGISTERS: usize = 16;
+    // Sixteen registers: eight or more accumulators hide the FMA latency; more would spill.
+    const TIME_BLOCKS: [usize; 8] = [8, 4, 3, 2, 1, 1, 1, 1];
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -155,12 +161,67 @@ impl Simd for F32x8 {
     }
 }
 
-/// The AVX2 forward pass.
+/// Sixteen outputs. `vpunpck*wd` work within 128-bit halves, so the low accumulator
+/// holds outputs 0-3 and 8-11 and the high one 4-7 and 12-15; `vpackssdw`, also by
+/// halves, puts them back in order.
+#[derive(Clone, Copy)]
+pub(crate) struct Q15x16([__m256i; 2]);
+
+impl Lanes for Q15x16 {
+    const OUT: usize = 16;
+
+    #[inline(always)]
+    unsafe fn start(v: i32) -> Self {
+        // SAFETY: the caller vouches for AVX2.
+        unsafe { Q15x16([_mm256_set1_epi32(v); 2]) }
+    }
+
+    #[inline(always)]
+    unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
+        // SAFETY: AVX2; the caller makes both runs readable.
+        unsafe {
+            let a = _mm256_loadu_si256(xa.cast());
+            let b = _mm256_loadu_si256(xb.cast());
+            let w = _mm256_set1_epi32(pair);
+            Q15x16([
+                _mm256_add_epi32(self.0[0], _mm256_madd_epi16(_mm256_unpacklo_epi16(a, b), w)),
+                _mm256_add_epi32(self.0[1], _mm256_madd_epi16(_mm256_unpackhi_epi16(a, b), w)),
+            ])
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn finish(self, y: *mut i16) {
+        // SAFETY: AVX2; the caller makes `y` writable for 16 values.
+        unsafe {
+            let lo = _mm256_srai_epi32::<15>(self.0[0]);
+            let hi = _mm256_srai_epi32::<15>(self.0[1]);
+            _mm256_storeu_si256(y.cast(), _mm256_packs_epi32(lo, hi));
+        }
+    }
+}
+
+/// The AVX2 `f32` pass: the time kernel for mono and depthwise layers, else 6 x 2 tiles
+/// (6 frames by 16 channels).
 ///
 /// # Safety
 /// The CPU supports AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
-pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
+pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with AVX2 and FMA, which the caller vouches for.
-    unsafe { simd_forward::<F32x8, 6, 2, A>(a) }
+    unsafe {
+        if !time::forward::<F32x8, A>(a) {
+            tile::forward::<F32x8, 6, 2, A>(a);
+        }
+    }
+}
+
+/// The AVX2 `Q15` pass.
+///
+/// # Safety
+/// The CPU supports AVX2.
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
+    // SAFETY: this function is compiled with AVX2, which the caller vouches for.
+    unsafe { q15::forward::<Q15x16, A>(a, acc) }
 }

@@ -1,10 +1,14 @@
-//! AVX-512F: sixteen lanes, two-source permutes for the phase interleave, and masks for
-//! channel tails.
+//! AVX-512F: sixteen `f32` lanes, two-source permutes for the phase interleave, masks for
+//! channel tails; with AVX-512BW, thirty-two `Q15` outputs per register pair.
 
 use core::arch::x86_64::*;
 
-use crate::kernels::{interleave_table, simd_forward, Args, Simd};
-use crate::Activation;
+use crate::activation::Activation;
+use crate::fixed::Q15;
+use crate::kernels::plan::Args;
+use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::x86_64::interleave_table;
+use crate::kernels::{q15, tile, time};
 
 /// Sixteen `f32` lanes.
 #[derive(Clone, Copy)]
@@ -34,7 +38,8 @@ fn index(idx: [i32; 16]) -> __m512i {
 
 impl Simd for F32x16 {
     const LANES: usize = 16;
-    const REGISTERS: usize = 32;
+    // Thirty-two registers: sixteen accumulators also save loads.
+    const TIME_BLOCKS: [usize; 8] = [8, 8, 5, 4, 1, 1, 1, 1];
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -148,14 +153,67 @@ impl Simd for F32x16 {
     }
 }
 
-/// The AVX-512 forward pass.
+/// Thirty-two outputs, as AVX2's `Q15x16` does by 128-bit halves, here by quarters.
+#[derive(Clone, Copy)]
+pub(crate) struct Q15x32([__m512i; 2]);
+
+impl Lanes for Q15x32 {
+    const OUT: usize = 32;
+
+    #[inline(always)]
+    unsafe fn start(v: i32) -> Self {
+        // SAFETY: the caller vouches for AVX-512F.
+        unsafe { Q15x32([_mm512_set1_epi32(v); 2]) }
+    }
+
+    #[inline(always)]
+    unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
+        // SAFETY: AVX-512F and BW; the caller makes both runs readable.
+        unsafe {
+            let a = _mm512_loadu_si512(xa.cast());
+            let b = _mm512_loadu_si512(xb.cast());
+            let w = _mm512_set1_epi32(pair);
+            Q15x32([
+                _mm512_add_epi32(self.0[0], _mm512_madd_epi16(_mm512_unpacklo_epi16(a, b), w)),
+                _mm512_add_epi32(self.0[1], _mm512_madd_epi16(_mm512_unpackhi_epi16(a, b), w)),
+            ])
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn finish(self, y: *mut i16) {
+        // SAFETY: AVX-512F and BW; the caller makes `y` writable for 32 values.
+        unsafe {
+            let lo = _mm512_srai_epi32::<15>(self.0[0]);
+            let hi = _mm512_srai_epi32::<15>(self.0[1]);
+            _mm512_storeu_si512(y.cast(), _mm512_packs_epi32(lo, hi));
+        }
+    }
+}
+
+/// The AVX-512 `f32` pass: the time kernel for mono and depthwise layers, else 8 x 2 tiles
+/// (8 frames by 32 channels).
 ///
 /// # Safety
 /// The CPU supports AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
+pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with AVX-512F, which the caller vouches for.
-    unsafe { simd_forward::<F32x16, 8, 2, A>(a) }
+    unsafe {
+        if !time::forward::<F32x16, A>(a) {
+            tile::forward::<F32x16, 8, 2, A>(a);
+        }
+    }
+}
+
+/// The AVX-512 `Q15` pass.
+///
+/// # Safety
+/// The CPU supports AVX-512F and AVX-512BW.
+#[target_feature(enable = "avx512f,avx512bw")]
+pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
+    // SAFETY: this function is compiled with AVX-512F and BW, which the caller vouches for.
+    unsafe { q15::forward::<Q15x32, A>(a, acc) }
 }
 
 #[cfg(test)]

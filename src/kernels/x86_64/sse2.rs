@@ -1,10 +1,14 @@
-//! SSE2: four lanes; no fused multiply-add, so `mul_add` rounds twice as the scalar
-//! kernel does.
+//! SSE2, the x86_64 baseline: four `f32` lanes with no fused multiply-add (so `mul_add`
+//! rounds twice, as the portable kernel does), and eight `Q15` outputs per register
+//! pair (`pmaddwd`).
 
 use core::arch::x86_64::*;
 
-use crate::kernels::{simd_forward, Args, Simd};
-use crate::Activation;
+use crate::activation::Activation;
+use crate::fixed::Q15;
+use crate::kernels::plan::Args;
+use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::{q15, tile, time};
 
 /// Four `f32` lanes.
 #[derive(Clone, Copy)]
@@ -12,7 +16,8 @@ pub(crate) struct F32x4(__m128);
 
 impl Simd for F32x4 {
     const LANES: usize = 4;
-    const REGISTERS: usize = 16;
+    // Sixteen registers: eight or more accumulators hide the latency; more would spill.
+    const TIME_BLOCKS: [usize; 8] = [8, 4, 3, 2, 1, 1, 1, 1];
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
@@ -85,12 +90,64 @@ impl Simd for F32x4 {
     }
 }
 
-/// The SSE2 forward pass.
+/// Eight outputs: `__m128i` halves interleaved by `punpck*wd`, `pmaddwd`.
+#[derive(Clone, Copy)]
+pub(crate) struct Q15x8([__m128i; 2]);
+
+impl Lanes for Q15x8 {
+    const OUT: usize = 8;
+
+    #[inline(always)]
+    unsafe fn start(v: i32) -> Self {
+        // SAFETY: SSE2 is part of x86_64.
+        unsafe { Q15x8([_mm_set1_epi32(v); 2]) }
+    }
+
+    #[inline(always)]
+    unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
+        // SAFETY: SSE2; the caller makes both runs readable.
+        unsafe {
+            let a = _mm_loadu_si128(xa.cast());
+            let b = _mm_loadu_si128(xb.cast());
+            let w = _mm_set1_epi32(pair);
+            Q15x8([
+                _mm_add_epi32(self.0[0], _mm_madd_epi16(_mm_unpacklo_epi16(a, b), w)),
+                _mm_add_epi32(self.0[1], _mm_madd_epi16(_mm_unpackhi_epi16(a, b), w)),
+            ])
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn finish(self, y: *mut i16) {
+        // SAFETY: SSE2; the caller makes `y` writable for 8 values.
+        unsafe {
+            let lo = _mm_srai_epi32::<15>(self.0[0]);
+            let hi = _mm_srai_epi32::<15>(self.0[1]);
+            _mm_storeu_si128(y.cast(), _mm_packs_epi32(lo, hi));
+        }
+    }
+}
+
+/// The SSE2 `f32` pass: the time kernel for mono and depthwise layers, else 6 x 2 tiles.
 ///
 /// # Safety
 /// The CPU supports SSE2 (every x86_64 CPU does).
 #[target_feature(enable = "sse2")]
-pub(crate) unsafe fn forward<A: Activation>(a: &mut Args<'_, f32, A>) {
+pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: this function is compiled with SSE2, which the caller vouches for.
-    unsafe { simd_forward::<F32x4, 6, 2, A>(a) }
+    unsafe {
+        if !time::forward::<F32x4, A>(a) {
+            tile::forward::<F32x4, 6, 2, A>(a);
+        }
+    }
+}
+
+/// The SSE2 `Q15` pass.
+///
+/// # Safety
+/// The CPU supports SSE2 (every x86_64 CPU does).
+#[target_feature(enable = "sse2")]
+pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
+    // SAFETY: this function is compiled with SSE2, which the caller vouches for.
+    unsafe { q15::forward::<Q15x8, A>(a, acc) }
 }

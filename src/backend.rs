@@ -1,4 +1,6 @@
-//! Which kernel runs a layer: [`Backend`], its detection, and forcing one.
+//! The kernel families, [`Backend`], and what this CPU has of them: detected at run time
+//! (once) with `std`, chosen by `cfg(target_feature)` without. Which kernel an element
+//! type runs on each is `kernels::dispatch`'s business.
 
 use core::fmt;
 use core::str::FromStr;
@@ -91,6 +93,11 @@ impl Backend {
         Self::detect()
     }
 
+    /// Whether the CPU also has AVX-512BW, which the `Q15` kernel needs beyond AVX-512F.
+    pub(crate) fn has_avx512bw() -> bool {
+        has_avx512bw()
+    }
+
     fn detect() -> Backend {
         [Backend::Avx512, Backend::Avx2, Backend::Sse2, Backend::Neon]
             .into_iter()
@@ -121,6 +128,16 @@ fn has_avx512f() -> bool {
 #[cfg(not(all(target_arch = "x86_64", feature = "std")))]
 fn has_avx512f() -> bool {
     cfg!(all(target_arch = "x86_64", target_feature = "avx512f"))
+}
+
+#[cfg(all(target_arch = "x86_64", feature = "std"))]
+fn has_avx512bw() -> bool {
+    std::is_x86_feature_detected!("avx512bw")
+}
+
+#[cfg(not(all(target_arch = "x86_64", feature = "std")))]
+fn has_avx512bw() -> bool {
+    cfg!(all(target_arch = "x86_64", target_feature = "avx512bw"))
 }
 
 impl fmt::Display for Backend {

@@ -10,8 +10,42 @@
 
 use core::arch::asm;
 
-use super::scalar::ROWS;
-use crate::Q15;
+use crate::activation::{Activation, Identity};
+use crate::fixed::Q15;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::portable::{self, Rows, ROWS};
+
+/// The portable kernel's Q15 inner loop with `SMLALD`: two multiply-adds into a 64-bit
+/// accumulator per instruction, four outputs at a time. The activation runs over the
+/// outputs once the assembly has stored them.
+pub(crate) struct Dsp;
+
+impl Rows<Q15> for Dsp {
+    #[inline(always)]
+    unsafe fn rows<A: Activation>(
+        start: &[i64; ROWS],
+        x: *const Q15,
+        x_step: usize,
+        w: *const Q15,
+        w_step: usize,
+        count: usize,
+        y: *mut Q15,
+        y_step: usize,
+        blocks: usize,
+        act: A,
+    ) {
+        // SAFETY: the caller's promise (the `Rows` contract), passed on.
+        unsafe {
+            rows(start, x, x_step, w, w_step, count, y, y_step, blocks);
+            if !A::IDENTITY {
+                for m in 0..blocks * ROWS {
+                    let y = y.add(m * y_step);
+                    y.write(act.apply(y.read()));
+                }
+            }
+        }
+    }
+}
 
 /// Tap pairs a phase may have for this path (512 bytes of stack). Longer phases, and
 /// phases whose taps read inputs that are not adjacent (`x_step != 1`, from dilation),
@@ -39,13 +73,13 @@ struct Pass {
     last: i32,
 }
 
-/// See [`crate::element::sealed::Sealed::rows`]; the same contract.
+/// The loop without the activation: [`Rows::rows`] with `Identity`.
 ///
 /// # Safety
-/// As that method's.
+/// As [`Rows::rows`].
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows(
+unsafe fn rows(
     start: &[i64; ROWS],
     x: *const Q15,
     x_step: usize,
@@ -63,17 +97,8 @@ pub(crate) unsafe fn rows(
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
         // SAFETY: the caller's promise, passed on.
         unsafe {
-            super::scalar::rows_blocks(
-                start,
-                x,
-                x_step,
-                w,
-                w_step,
-                count,
-                y,
-                y_step,
-                blocks,
-                crate::Identity,
+            portable::rows_blocks(
+                start, x, x_step, w, w_step, count, y, y_step, blocks, Identity,
             )
         }
         return;

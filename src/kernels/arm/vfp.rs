@@ -5,7 +5,46 @@
 
 use core::arch::asm;
 
-use super::scalar::ROWS;
+use crate::activation::Activation;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::portable::{Rows, ROWS};
+
+/// The portable kernel's inner loop with `vmla`: one `vldm` of the twelve inputs, one
+/// `vldr` of the weight and twelve `vmla` per tap. `vmla` rounds the product before
+/// adding, as the portable loop does, so the results are the same to the bit. `vmla`
+/// cannot hold the outputs for the activation, so it runs over each block's twelve
+/// outputs as they are stored.
+pub(crate) struct Vfp;
+
+impl Rows<f32> for Vfp {
+    #[inline(always)]
+    unsafe fn rows<A: Activation>(
+        start: &[f32; ROWS],
+        x: *const f32,
+        x_step: usize,
+        w: *const f32,
+        w_step: usize,
+        count: usize,
+        y: *mut f32,
+        y_step: usize,
+        blocks: usize,
+        act: A,
+    ) {
+        for b in 0..blocks {
+            let y = y.wrapping_add(b * ROWS * y_step);
+            // SAFETY: the caller's promise (the `Rows` contract), block by block.
+            unsafe {
+                rows(start, x.add(b * ROWS), x_step, w, w_step, count, y, y_step);
+                if !A::IDENTITY {
+                    for m in 0..ROWS {
+                        let y = y.add(m * y_step);
+                        y.write(act.apply(y.read()));
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// Twelve outputs of one phase: `y[m * y_step] = start[m] + sum_j x[m - j * x_step] *
 /// w[j * w_step]` for `m < 12`, taps `j < count` in increasing order, with `vmla`
@@ -17,7 +56,7 @@ use super::scalar::ROWS;
 /// `f32` (as every `&[f32]` is).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows(
+unsafe fn rows(
     start: &[f32; ROWS],
     x: *const f32,
     x_step: usize,

@@ -5,17 +5,71 @@
 //! output frame's `COUT/G` accumulators start from the bias, take every tap and input
 //! channel that reaches the frame, and are written once.
 
-use super::{phase_rows, Args, PhaseTaps};
-use crate::{Activation, Element};
+use crate::activation::Activation;
+use crate::kernels::element::Element;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::plan::{phase_rows, Args, PhaseTaps};
 
 /// One forward pass; `acc` holds `COUT/G` accumulators of scratch. Every one of the
 /// `len_out * COUT` outputs is written exactly once. Indexing is bounds-checked, except
-/// in the time-blocked loop of [`streams`], whose bounds are proven once per block.
-pub(crate) fn forward<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]) {
+/// in the time-blocked loop of [`streams`] (run by `R`), whose bounds are proven once per
+/// block.
+pub(crate) fn forward<T: Element, A: Activation, R: Rows<T>>(
+    a: &mut Args<'_, T, A>,
+    acc: &mut [T::Acc],
+) {
     if a.g.in_per_group() == 1 && a.g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
-        streams(a);
+        streams::<T, A, R>(a);
     } else {
         general(a, acc);
+    }
+}
+
+/// The inner loop of the time-blocked path: `blocks * ROWS` consecutive outputs of one
+/// phase, `y[m * y_step] = act(finish(start[m % ROWS] + sum_j x[m - j * x_step] *
+/// w[j * w_step]))` for `m < blocks * ROWS`, taps in increasing `j`, each product rounded
+/// before it is added. [`Plain`] is the portable loop; a target with a better
+/// instruction sequence than the compiler finds has its own (`kernels::arm`), chosen in
+/// `kernels::dispatch`.
+pub(crate) trait Rows<T: Element> {
+    /// # Safety
+    /// `x - j * x_step .. + blocks * ROWS` and `w + j * w_step` are readable for every
+    /// `j < count`, and `y + m * y_step` writable for every `m < blocks * ROWS`, apart
+    /// from the inputs.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn rows<A: Activation>(
+        start: &[T::Acc; ROWS],
+        x: *const T,
+        x_step: usize,
+        w: *const T,
+        w_step: usize,
+        count: usize,
+        y: *mut T,
+        y_step: usize,
+        blocks: usize,
+        act: A,
+    );
+}
+
+/// The portable inner loop, [`rows_blocks`].
+pub(crate) struct Plain;
+
+impl<T: Element> Rows<T> for Plain {
+    #[inline(always)]
+    unsafe fn rows<A: Activation>(
+        start: &[T::Acc; ROWS],
+        x: *const T,
+        x_step: usize,
+        w: *const T,
+        w_step: usize,
+        count: usize,
+        y: *mut T,
+        y_step: usize,
+        blocks: usize,
+        act: A,
+    ) {
+        // SAFETY: the caller's promise, passed on.
+        unsafe { rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks, act) }
     }
 }
 
@@ -25,8 +79,7 @@ pub(crate) fn forward<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &m
 pub(crate) const ROWS: usize = 12;
 
 /// `ROWS` outputs of one phase: `y[m * y_step] = act(finish(start[m] + sum_j x[m - j *
-/// x_step] * w[j * w_step]))` for `m < ROWS`, taps `j < count` in increasing order: the portable body
-/// of [`crate::element::sealed::Sealed::rows`].
+/// x_step] * w[j * w_step]))` for `m < ROWS`, taps `j < count` in increasing order.
 ///
 /// # Safety
 /// `x - j * x_step .. + ROWS` and `w + j * w_step` are readable for every `j < count`, and
@@ -61,8 +114,7 @@ pub(crate) unsafe fn rows<T: Element, A: Activation>(
 }
 
 /// [`rows`] over `blocks` consecutive runs of `ROWS` outputs (inputs advance by `ROWS`,
-/// outputs by `ROWS * y_step`): the portable body of
-/// [`crate::element::sealed::Sealed::rows`].
+/// outputs by `ROWS * y_step`): the portable [`Rows`] loop.
 ///
 /// # Safety
 /// As [`rows`], for every output `m < blocks * ROWS`.
@@ -105,7 +157,7 @@ pub(crate) unsafe fn rows_blocks<T: Element, A: Activation>(
 /// so a multiply-add costs little more than itself. The rows at the ends take
 /// [`row`]'s path with exactly their taps. Sums run in the same order (taps ascending)
 /// on both paths.
-fn streams<T: Element, A: Activation>(a: &mut Args<'_, T, A>) {
+fn streams<T: Element, A: Activation, R: Rows<T>>(a: &mut Args<'_, T, A>) {
     let g = a.g;
     let (len_in, s, pad, channels) = (g.len_in, g.stride, g.padding, g.in_channels);
     for ch in 0..channels {
@@ -140,7 +192,7 @@ fn streams<T: Element, A: Activation>(a: &mut Args<'_, T, A>) {
                 // last_offset), the weight index tap(j) * CIN + ch is below K * CIN, and
                 // the outputs (q + m) * S + r - P are rows of the phase, inside `y`.
                 unsafe {
-                    T::rows(
+                    R::rows(
                         &starts,
                         x.as_ptr().add(q - taps.first_offset),
                         taps.offset_step,
