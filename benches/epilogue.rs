@@ -4,7 +4,7 @@
 //!
 //!     cargo bench --bench epilogue
 //!
-//! Shapes: the mono x3 interpolator of DESIGN section 6 (the time-vectorised kernel; the
+//! Shapes: the mono x3 interpolator of the kernel benchmarks (`benches/kernels.rs`) (the time-vectorised kernel; the
 //! epilogue runs once per output, after 16 multiply-adds) and HiFi-GAN v2's 64 -> 32, K16,
 //! S8 upsampler (the tiled kernel; 128 multiply-adds per output).
 

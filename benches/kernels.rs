@@ -1,9 +1,9 @@
-//! Every backend on the seven shapes of DESIGN section 6, and this machine's single-core
-//! f32 FMA peak, measured in the same run so that each kernel can be quoted as a fraction
-//! of the peak of the machine it ran on.
+//! Every backend on the seven benchmark shapes (listed in `docs/speed.md`), and this
+//! machine's single-core f32 FMA peak, measured in the same run so that each kernel can be
+//! quoted as a fraction of the peak of the machine it ran on.
 //!
 //!     cargo bench --bench kernels
-//!     python3 tools/bench_table.py   # the README's table, from target/criterion
+//!     tools/speed.sh                 # the same, then docs/speed.md's table
 //!
 //! Throughput is in elements per second where an element is one floating-point
 //! operation: a multiply-add counts 2, and a layer's count is `2 * L * CIN * COUT/G * K`
@@ -81,7 +81,7 @@ fn shape<
 }
 
 fn shapes(c: &mut Criterion) {
-    // name, L, CIN, COUT, COUT/G, K, S (DESIGN section 6; P = 0, D = 1, OP = 0).
+    // name, L, CIN, COUT, COUT/G, K, S (P = 0, D = 1, OP = 0).
     shape::<1024, 1, 1, 1, 32, 2, { 1023 * 2 + 31 + 1 }>(c, "mono_x2");
     shape::<1024, 1, 1, 1, 64, 4, { 1023 * 4 + 63 + 1 }>(c, "mono_x4");
     shape::<480, 1, 1, 1, 48, 3, { 479 * 3 + 47 + 1 }>(c, "mono_x3_48k");

@@ -94,7 +94,8 @@
 //! [`StreamState`] holds what a stream of a layer needs between blocks (the layer stays
 //! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
 //! and together they write exactly `forward` over the whole signal. [`ChunkStream`] takes
-//! pieces of any length. [`design`] makes Kaiser-windowed sinc interpolators for
+//! pieces of any length. [`stream_state!`], [`chunk_stream!`] and [`chain!`] name these
+//! types from the layer types alone. [`design`] makes Kaiser-windowed sinc interpolators for
 //! upsampling layers, in `no_std`.
 //!
 //! # Crate features
@@ -139,7 +140,17 @@ pub use kernels::element::Element;
 pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
 pub use stream::StreamState;
 
-/// The README's example, compiled and run as a doctest so that it cannot go stale.
+/// The README's examples, compiled and run as doctests so that they cannot go stale.
 #[doc = include_str!("../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+
+/// The guide's examples, likewise.
+#[doc = include_str!("../docs/guide.md")]
+#[cfg(doctest)]
+pub struct GuideDoctests;
+
+/// The fixed-point page's example, likewise.
+#[doc = include_str!("../docs/fixed-point.md")]
+#[cfg(doctest)]
+pub struct FixedPointDoctests;

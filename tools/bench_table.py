@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's benchmark table, from the last `cargo bench --bench kernels` run.
+"""The speed table of docs/speed.md, from the last `cargo bench --bench kernels` run.
 
 Reads target/criterion/<shape>/<backend>/new/{benchmark,estimates}.json (criterion's
 own output; no dependency beyond Python 3) and prints a Markdown table: GFLOP/s of each
@@ -7,7 +7,7 @@ shape on each backend, and that as a percentage of the peak of the same width me
 in the same run (the `peak` group): scalar against the scalar FMA peak, SSE2 and AVX2
 against the AVX2 peak, AVX-512 against the AVX-512 peak. The median is used.
 
-    cargo bench --bench kernels && python3 tools/bench_table.py
+    tools/speed.sh   (runs the benches, then this)
 """
 import json
 import pathlib
