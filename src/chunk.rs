@@ -235,11 +235,7 @@ impl<
         // The frames still owed: those of the whole signal's output not yet emitted. The
         // partial block is padded with zero frames, whose products are zeros: the padded
         // stream agrees with the true one on every frame the true one has.
-        let crop = if self.state.is_started() {
-            self.state.crop
-        } else {
-            Layer::<T, L, CIN, COUT, COUT_G, K, S, P, D, OP>::STREAM_LATENCY
-        };
+        let crop = layer.pending_crop(&self.state);
         let mut owed = (partial * S
             + Layer::<T, L, CIN, COUT, COUT_G, K, S, P, D, OP>::STREAM_TAIL)
             .saturating_sub(crop);

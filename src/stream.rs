@@ -22,6 +22,8 @@
 //! block `b` (from 0) writes output frames `b*L*S - LATENCY .. (b+1)*L*S - LATENCY`, the
 //! first blocks writing fewer while the start is cropped, and `flush` writes the rest.
 
+use core::num::NonZeroUsize;
+
 use crate::backend::Backend;
 use crate::error::Error;
 use crate::geometry::Geometry;
@@ -35,7 +37,9 @@ use crate::layer::GroupedConvTranspose1d;
 /// `CIN` is the layer's input channel count and `FRAMES` must be the layer's
 /// [`GroupedConvTranspose1d::STREAM_FRAMES`] (the history plus one block); anything else
 /// is a build error where the state is used with the layer. `FRAMES * CIN` samples of
-/// `T` plus three words is all the RAM a stream takes.
+/// `T` plus eight words is all the RAM a stream takes. A state remembers the stream
+/// shape of the layer that started it, and another layer's blocks start a new stream
+/// rather than misread it ([`GroupedConvTranspose1d::process`]).
 ///
 /// ```
 /// use conv_transpose::{ConvTranspose1d, StreamState};
@@ -68,36 +72,54 @@ pub struct StreamState<T, const CIN: usize, const FRAMES: usize> {
     /// Input frames seen so far, capped at the history length.
     history: usize,
     /// Frames still to drop from the start of the stream's window (the crop and hold).
-    pub(crate) crop: usize,
+    crop: usize,
     /// Frames `flush` has written so far.
     flushed: usize,
-    /// Whether a block has been processed since the last reset.
-    fed: bool,
+    /// The layer that started the stream, or `None` before its first block.
+    owner: Option<Owner>,
+    /// Whether `flush` has been called: the next block starts a new stream.
+    ending: bool,
+}
+
+/// What a stream's bookkeeping depends on: two layers that agree on it can continue each
+/// other's streams (the history is input, whoever reads it), and a layer that does not
+/// starts a new one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Owner {
+    /// `L`: never zero, so that `Option<Owner>` needs no word of its own.
+    block: NonZeroUsize,
+    stride: usize,
+    latency: usize,
+    tail: usize,
 }
 
 impl<T: Element, const CIN: usize, const FRAMES: usize> StreamState<T, CIN, FRAMES> {
-    /// A state at the start of a stream (`const`: it can live in a `static`).
+    /// A state at the start of a stream (`const`: it can live in a `static`, and it is
+    /// all zero bits, so there it takes no flash).
     pub const fn new() -> Self {
         StreamState {
             frames: [[T::ZERO; CIN]; FRAMES],
             history: 0,
-            crop: usize::MAX, // set from the layer when the first block comes
+            crop: 0, // set from the layer when the first block comes
             flushed: 0,
-            fed: false,
+            owner: None,
+            ending: false,
         }
     }
 
     /// Back to the start of a stream: the next block is the first of a new signal.
     pub fn reset(&mut self) {
         self.history = 0;
-        self.crop = usize::MAX;
+        self.crop = 0;
         self.flushed = 0;
-        self.fed = false;
+        self.owner = None;
+        self.ending = false;
     }
 
-    /// Whether a block has been processed since the start (or the last reset or flush).
+    /// Whether a block has been processed since the start (or the last reset, or the end
+    /// of a flush).
     pub const fn is_started(&self) -> bool {
-        self.fed
+        self.owner.is_some()
     }
 }
 
@@ -142,6 +164,30 @@ impl<
     /// Output frames of the buffer each [`Self::process`] call writes into: `L * S`.
     pub const STREAM_OUT_LEN: usize = L * S;
 
+    /// This layer as the owner of a stream.
+    const OWNER: Owner = Owner {
+        block: match NonZeroUsize::new(L) {
+            Some(l) => l,
+            None => panic!("ConvTranspose1d: the input length L must be at least 1"),
+        },
+        stride: S,
+        latency: Self::STREAM_LATENCY,
+        tail: Self::STREAM_TAIL,
+    };
+
+    /// Frames of this layer's stream on `state` still to be cropped from its start: the
+    /// whole latency where the state is not (yet) this layer's stream.
+    pub(crate) fn pending_crop<const FRAMES: usize>(
+        &self,
+        state: &StreamState<T, CIN, FRAMES>,
+    ) -> usize {
+        if state.owner == Some(Self::OWNER) {
+            state.crop
+        } else {
+            Self::STREAM_LATENCY
+        }
+    }
+
     /// Output frames a stream holds back behind its input: block `b` ends at output frame
     /// `(b+1)*L*S - STREAM_LATENCY`. It is `P + max(0, P + S - D*(K-1) - OP - 1)`: the
     /// padding, and more only where the right-end crop exceeds the tail.
@@ -162,8 +208,11 @@ impl<
     /// the latency is longer than a block). `y` must hold `N = L * S` frames, and `FRAMES`
     /// must be [`Self::STREAM_FRAMES`]; either mistake is a build error.
     ///
-    /// Calling `process` while a [`Self::flush`] is only partly done abandons the rest of
-    /// that flush: the block starts a new stream.
+    /// A block after a [`Self::flush`] starts a new stream, whether the flush wrote all of
+    /// the tail, part of it, or nothing (into an empty `y`). So does a block on a state
+    /// that a layer of another stream shape started (another `L`, `S`,
+    /// [`Self::STREAM_LATENCY`] or [`Self::STREAM_TAIL`]): a state belongs to the stream
+    /// it is part of.
     pub fn process<const N: usize, const FRAMES: usize>(
         &self,
         state: &mut StreamState<T, CIN, FRAMES>,
@@ -206,11 +255,12 @@ impl<
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
         }
-        if state.flushed > 0 {
+        if state.ending || state.owner.is_some_and(|o| o != Self::OWNER) {
             state.reset();
         }
-        if !state.fed {
+        if state.owner.is_none() {
             state.crop = Self::STREAM_LATENCY;
+            state.owner = Some(Self::OWNER);
         }
         let m = Self::STREAM_HISTORY;
         let have = state.history;
@@ -235,7 +285,6 @@ impl<
         }
         state.frames.copy_within(L.., 0);
         state.history = (have + L).min(m);
-        state.fed = true;
         N - drop
     }
 
@@ -243,7 +292,9 @@ impl<
     /// [`Self::STREAM_TAIL`]) to the front of `y` and returns how many. With a `y` too short
     /// for all of them it writes what fits; call it again for the rest. Once the last frame
     /// is written the state is reset, ready for a new signal, and `flush` returns 0 until a
-    /// block is processed.
+    /// block is processed. Any call ends the stream, even one into an empty `y`: the next
+    /// block starts a new one. On a state that a layer of another stream shape started
+    /// (see [`Self::process`]), or one not started, it writes nothing and returns 0.
     pub fn flush<const FRAMES: usize>(
         &self,
         state: &mut StreamState<T, CIN, FRAMES>,
@@ -279,9 +330,10 @@ impl<
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
         }
-        if !state.fed {
+        if state.owner != Some(Self::OWNER) {
             return 0;
         }
+        state.ending = true;
         // The window goes on from the last block's: `TAIL` frames, the first `crop` of
         // them still cropped (a stream shorter than its latency).
         let done = state.crop + state.flushed;

@@ -437,3 +437,22 @@ fn nan_stays_nan() {
         assert!(y[6][0].is_nan() && y[7][0].is_nan(), "{backend}: tanh(NaN)");
     }
 }
+
+/// LeakyReLU of an output of exactly -1.0 (`Q31::MIN`, whose magnitude is 2^31): the
+/// product is exact, `-2^31 * 0.1f32 = -16 * 13421773`, in debug and release alike.
+#[test]
+fn q31_leaky_relu_of_minus_one() {
+    type Sat = GroupedConvTranspose1d<4, 2, 1, 1, 1, 1, 0, 1, 0, Q31>;
+    let layer = Sat::from_torch(&[[[Q31::MAX]], [[Q31::MAX]]], None);
+    let x = [[Q31::MIN; 2]; 4];
+    let mut plain = [[Q31::ZERO; 1]; 4];
+    layer.forward(&x, &mut plain);
+    assert!(plain.iter().all(|y| y[0] == Q31::MIN), "{plain:?}");
+    let mut y = [[Q31::ZERO; 1]; 4];
+    layer.forward_act(&x, &mut y, LeakyRelu(0.1));
+    assert_eq!(13_421_773.0 / f64::from(1u32 << 27), f64::from(0.1f32));
+    assert!(
+        y.iter().all(|y| y[0].to_bits() == -16 * 13_421_773),
+        "{y:?}"
+    );
+}

@@ -240,3 +240,126 @@ fn f64_streams_on_the_scalar_backend_only() {
     assert_eq!(n + m, 6);
     assert_eq!(got, whole);
 }
+
+/// Misuse the compiler accepts: a state driven by a layer of another stream shape, and
+/// flushes into buffers of any length, end in documented behaviour.
+mod misuse {
+    use super::*;
+
+    /// The probe's pair: equal `CIN` and `STREAM_FRAMES` (7), other strides and latencies.
+    type A<const L: usize> = Layer<L, 1, 1, 1, 5, 2, 6, 3, 0>;
+    type B<const L: usize> = Layer<L, 1, 1, 1, 7, 1, 3, 1, 0>;
+    const WA: [[[f32; 5]; 1]; 1] = [[[0.5, -0.25, 1.0, 0.75, -0.5]]];
+    const WB: [[[f32; 7]; 1]; 1] = [[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]]];
+    type State = StreamState<f32, 1, 7>;
+
+    fn signal<const N: usize>(seed: f32) -> [[f32; 1]; N] {
+        core::array::from_fn(|i| [(i as f32 * 0.7 + seed).sin()])
+    }
+
+    /// Every frame of `x` through `a.process`, one frame a block.
+    fn feed_a(state: &mut State, x: &[[f32; 1]], out: &mut Vec<[f32; 1]>) {
+        let a = A::<1>::from_torch(&WA, Some(&[0.125]));
+        for frame in x {
+            let mut y = [[f32::NAN; 1]; 2];
+            let n = a.process(state, &[*frame], &mut y);
+            out.extend_from_slice(&y[..n]);
+        }
+    }
+
+    /// `flush` until it returns 0, into buffers of `piece` frames.
+    fn drain<const K: usize, const S: usize, const P: usize, const D: usize>(
+        layer: &Layer<1, 1, 1, 1, K, S, P, D, 0>,
+        state: &mut State,
+        piece: usize,
+        out: &mut Vec<[f32; 1]>,
+    ) {
+        let mut y = vec![[f32::NAN; 1]; piece];
+        loop {
+            let n = layer.flush(state, &mut y);
+            if n == 0 {
+                return;
+            }
+            out.extend_from_slice(&y[..n]);
+        }
+    }
+
+    #[test]
+    fn another_layers_flush_writes_nothing_and_the_owner_finishes() {
+        assert_eq!(A::<1>::STREAM_FRAMES, B::<1>::STREAM_FRAMES);
+        let b = B::<1>::from_torch(&WB, Some(&[-1.0]));
+        let x = signal::<9>(0.0);
+        let mut state = State::new();
+        let mut out = Vec::new();
+        feed_a(&mut state, &x, &mut out);
+        // B did not start this stream: its flush writes nothing, however often it is
+        // called, and leaves the stream to its owner.
+        let mut tail = [[f32::NAN; 1]; 4];
+        for _ in 0..3 {
+            assert_eq!(b.flush(&mut state, &mut tail), 0);
+        }
+        assert!(state.is_started());
+        drain(
+            &A::<1>::from_torch(&WA, Some(&[0.125])),
+            &mut state,
+            2,
+            &mut out,
+        );
+        let mut want = [[f32::NAN; 1]; A::<9>::OUT_LEN];
+        A::<9>::from_torch(&WA, Some(&[0.125])).forward(&x, &mut want);
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn another_layers_block_starts_a_new_stream() {
+        let b = B::<1>::from_torch(&WB, Some(&[-1.0]));
+        let (xa, xb) = (signal::<5>(0.0), signal::<6>(1.0));
+        let mut state = State::new();
+        feed_a(&mut state, &xa, &mut Vec::new());
+        let mut out = Vec::new();
+        for frame in &xb {
+            let mut y = [[f32::NAN; 1]; 1];
+            let n = b.process(&mut state, &[*frame], &mut y);
+            out.extend_from_slice(&y[..n]);
+        }
+        drain(&b, &mut state, 3, &mut out);
+        let mut want = [[f32::NAN; 1]; B::<6>::OUT_LEN];
+        B::<6>::from_torch(&WB, Some(&[-1.0])).forward(&xb, &mut want);
+        assert_eq!(out, want);
+        assert!(!state.is_started());
+    }
+
+    #[test]
+    fn a_flush_into_an_empty_buffer_ends_the_stream() {
+        let a = A::<1>::from_torch(&WA, Some(&[0.125]));
+        let (x1, x2) = (signal::<4>(0.0), signal::<7>(2.0));
+        for piece in [0, 1] {
+            let mut state = State::new();
+            feed_a(&mut state, &x1, &mut Vec::new());
+            let mut y = vec![[f32::NAN; 1]; piece];
+            assert_eq!(a.flush(&mut state, &mut y), piece);
+            // The next block starts a new signal, whatever the flush wrote.
+            let mut out = Vec::new();
+            feed_a(&mut state, &x2, &mut out);
+            drain(&a, &mut state, 2, &mut out);
+            let mut want = [[f32::NAN; 1]; A::<7>::OUT_LEN];
+            A::<7>::from_torch(&WA, Some(&[0.125])).forward(&x2, &mut want);
+            assert_eq!(out, want, "after a flush of {piece} frames");
+        }
+    }
+
+    #[test]
+    fn an_empty_flush_then_the_rest_of_the_tail() {
+        let a = A::<1>::from_torch(&WA, Some(&[0.125]));
+        let x = signal::<8>(0.5);
+        let mut state = State::new();
+        let mut out = Vec::new();
+        feed_a(&mut state, &x, &mut out);
+        assert_eq!(a.flush(&mut state, &mut []), 0);
+        assert!(state.is_started());
+        drain(&a, &mut state, 1, &mut out);
+        let mut want = [[f32::NAN; 1]; A::<8>::OUT_LEN];
+        A::<8>::from_torch(&WA, Some(&[0.125])).forward(&x, &mut want);
+        assert_eq!(out, want);
+    }
+}
