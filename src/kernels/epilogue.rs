@@ -34,7 +34,7 @@ pub(crate) trait Epilogue: Activation {
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     #[inline(always)]
     unsafe fn apply_simd<V: Simd>(&self, v: V) -> V {
-        // SAFETY: the caller's promise that the CPU has `V`'s instructions. NaN lanes stay
+        // SAFETY: the CPU has `V`'s instructions (this method's contract). NaN lanes stay
         // NaN: each `min`/`max` takes the value second (see `Simd::max`).
         unsafe {
             match Self::OP {
@@ -78,7 +78,7 @@ const TANH_CLAMP: f32 = 9.0;
 #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
 #[inline(always)]
 unsafe fn horner<V: Simd, const N: usize>(z: V, c: &[f32; N]) -> V {
-    // SAFETY: the caller's promise.
+    // SAFETY: the CPU has `V`'s instructions (this function's contract).
     unsafe {
         let mut acc = V::splat(c[N - 1]);
         for &c in c[..N - 1].iter().rev() {

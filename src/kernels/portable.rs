@@ -68,7 +68,7 @@ impl<T: Element> Rows<T> for Plain {
         blocks: usize,
         act: A,
     ) {
-        // SAFETY: the caller's promise, passed on.
+        // SAFETY: the `Rows` contract, which `rows_blocks` takes as its own.
         unsafe { rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks, act) }
     }
 }
@@ -99,7 +99,8 @@ pub(crate) unsafe fn rows<T: Element, A: Activation>(
 ) {
     let mut acc = *start;
     for _ in 0..count {
-        // SAFETY: the caller's promise for this `j`.
+        // SAFETY: `x - j * x_step .. + ROWS` and `w + j * w_step` are readable for this
+        // `j < count` (`rows`' contract).
         let (xv, wv) = unsafe { (x.cast::<[T; ROWS]>().read(), *w) };
         for (acc, &xv) in acc.iter_mut().zip(&xv) {
             *acc = T::mac(*acc, xv, wv);
@@ -108,7 +109,7 @@ pub(crate) unsafe fn rows<T: Element, A: Activation>(
         w = w.wrapping_add(w_step);
     }
     for (m, &acc) in acc.iter().enumerate() {
-        // SAFETY: the caller's promise for this `m`.
+        // SAFETY: `y + m * y_step` is writable for this `m < ROWS` (`rows`' contract).
         unsafe { y.add(m * y_step).write(act.apply(T::finish(acc))) };
     }
 }
@@ -133,7 +134,8 @@ pub(crate) unsafe fn rows_blocks<T: Element, A: Activation>(
     act: A,
 ) {
     for b in 0..blocks {
-        // SAFETY: the caller's promise, block by block.
+        // SAFETY: `rows_blocks`' contract covers every output `m < blocks * ROWS`, so
+        // block `b`'s twelve outputs and their inputs satisfy `rows`' contract.
         unsafe {
             rows(
                 start,

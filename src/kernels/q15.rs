@@ -36,7 +36,8 @@ const MAX_PAIRS: usize = 256;
 pub(crate) unsafe fn forward<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
     let g = a.g;
     if g.in_per_group() == 1 && g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
-        // SAFETY: the caller's promise, passed on.
+        // SAFETY: the CPU has `V`'s instructions (this function's contract), which
+        // `streams` needs.
         unsafe { streams::<V, A>(a) }
     } else {
         portable::forward::<Q15, A, Plain>(a, acc);

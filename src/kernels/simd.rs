@@ -70,7 +70,8 @@ pub(crate) trait Simd: Copy {
     #[inline(always)]
     unsafe fn load_partial(p: *const f32, n: usize) -> Self {
         let mut tmp = [0.0f32; 16];
-        // SAFETY: the caller makes `p` valid for `n` reads; `n < LANES <= 16`.
+        // SAFETY: `p` is valid for `n` reads (this method's contract) and `n < LANES <= 16`
+        // fits `tmp`.
         unsafe {
             core::ptr::copy_nonoverlapping(p, tmp.as_mut_ptr(), n);
             Self::load(tmp.as_ptr())
@@ -81,7 +82,8 @@ pub(crate) trait Simd: Copy {
     #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize) {
         let mut tmp = [0.0f32; 16];
-        // SAFETY: the caller makes `p` valid for `n` writes; `n < LANES <= 16`.
+        // SAFETY: `p` is valid for `n` writes (this method's contract) and `n < LANES <= 16`
+        // fits `tmp`.
         unsafe {
             self.store(tmp.as_mut_ptr());
             core::ptr::copy_nonoverlapping(tmp.as_ptr(), p, n);

@@ -98,8 +98,9 @@ pub(crate) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activ
                 co_g: 0,
                 width: wide,
             };
-            // SAFETY: the caller's promise; `Args::new` checked the buffers, and the
-            // blocks below stay inside the group's output channels.
+            // SAFETY: the CPU has `V`'s instructions (this function's contract); `Args::new`
+            // checked the buffers, and the blocks below stay inside the group's output
+            // channels.
             unsafe {
                 while block.co_g + wide <= pass.cout_g {
                     rows_of::<V, MR, NV, false, A>(&block, rows.clone(), interior.clone());
@@ -172,7 +173,7 @@ unsafe fn load_block<V: Simd, const NV: usize, const PARTIAL: bool>(
     v: usize,
     width: usize,
 ) -> V {
-    // SAFETY: the caller's promise.
+    // SAFETY: the CPU has `V`'s instructions (this function's contract).
     unsafe {
         if PARTIAL && v == NV - 1 {
             V::load_partial(ptr.add(v * V::LANES), width - v * V::LANES)

@@ -104,7 +104,8 @@ impl Plan {
         let cin = a.g.in_channels;
         for e in 0..self.delays {
             for (r, tp) in self.taps.iter().enumerate().take(s) {
-                // SAFETY: the row is inside the table the caller provides.
+                // SAFETY: row `(e * s + r)` is inside the `delays * s * LANES` floats `w` is
+                // valid for (this function's contract).
                 unsafe {
                     let row = w.add((e * s + r) * V::LANES);
                     if self.phases[e] & (1 << r) == 0 {
@@ -257,7 +258,8 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
                 end = end.max(p.end);
             }
         }
-        // SAFETY: the caller's promises, passed on.
+        // SAFETY: the CPU has `V`'s instructions and the stream's pointers hold what it says
+        // (this function's contract), which `block` needs.
         unsafe {
             while q + B * rows <= end {
                 self.block::<S, B>(q);
@@ -334,7 +336,8 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     #[inline(always)]
     unsafe fn sum<const S: usize, const B: usize>(&self, xq: *const f32, out: *mut f32) {
         let (p, c) = (self.plan, self.c);
-        // SAFETY: the table holds `delays * S` registers; the caller vouches for the rest.
+        // SAFETY: the table holds `delays * S` registers (`forward` checked it); the CPU
+        // has `V`'s instructions and `xq`, `out` hold what this function's contract says.
         unsafe {
             let mut acc = [[self.bias; B]; S];
             for e in 0..p.full {
@@ -371,7 +374,8 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
         e: usize,
     ) {
         let p = self.plan;
-        // SAFETY: the caller's promises.
+        // SAFETY: the CPU has `V`'s instructions, and `xq` and the table hold what `sum`
+        // says (`delay`'s contract is `sum`'s).
         unsafe {
             let xp = xq.sub(p.delay[e] * self.c);
             let mut xv = [self.bias; B];
@@ -399,7 +403,8 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
 /// The CPU supports `V`'s instructions; `out` is valid for `S * LANES` writes.
 #[inline(always)]
 unsafe fn interleave<V: Simd, const S: usize>(v: &mut [V; S], c: usize, out: *mut f32) {
-    // SAFETY: the caller's promises; `tmp` holds `S * LANES <= 128` floats.
+    // SAFETY: the CPU has `V`'s instructions and `out` is valid for `S * LANES` writes
+    // (this function's contract); `tmp` holds `S * LANES <= 128` floats.
     unsafe {
         let shuffled = if S.is_power_of_two() {
             // A perfect shuffle per round: zipping `v[i]` with `v[i + S/2]` rotates the
@@ -453,7 +458,7 @@ unsafe fn shuffle<V: Simd, const S: usize, const G: usize>(v: &mut [V; S]) {
     for _ in 0..S.trailing_zeros() {
         let old = *v;
         for i in 0..S / 2 {
-            // SAFETY: the caller's promise.
+            // SAFETY: the CPU has `V`'s instructions (this function's contract).
             let (lo, hi) = unsafe { old[i].zip::<G>(old[i + S / 2]) };
             v[2 * i] = lo;
             v[2 * i + 1] = hi;

@@ -20,62 +20,62 @@ impl Simd for F32x4 {
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
-        // SAFETY: the caller vouches for NEON (the trait's contract).
+        // SAFETY: NEON is available: `Simd`'s contract.
         F32x4(unsafe { vdupq_n_f32(v) })
     }
 
     #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
-        // SAFETY: NEON, and `p` valid for four reads: the caller's promises.
+        // SAFETY: NEON is available and `p` is valid for four reads: `Simd::load`'s contract.
         F32x4(unsafe { vld1q_f32(p) })
     }
 
     #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
-        // SAFETY: NEON, and `p` valid for four writes: the caller's promises.
+        // SAFETY: NEON is available and `p` is valid for four writes: `Simd::store`'s contract.
         unsafe { vst1q_f32(p, self.0) }
     }
 
     #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vfmaq_f32(c.0, self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn mul(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vmulq_f32(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn div(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vdivq_f32(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn max(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vmaxq_f32(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn min(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vminq_f32(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn select_neg(self, neg: Self) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         F32x4(unsafe { vbslq_f32(vcltzq_f32(self.0), neg.0, self.0) })
     }
 
     #[inline(always)]
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
         let (a, b) = (self.0, b.0);
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         unsafe {
             match G {
                 1 => (F32x4(vzip1q_f32(a, b)), F32x4(vzip2q_f32(a, b))),
@@ -101,13 +101,14 @@ impl Lanes for Q15x8 {
 
     #[inline(always)]
     unsafe fn start(v: i32) -> Self {
-        // SAFETY: the caller vouches for NEON.
+        // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
         unsafe { Q15x8([vdupq_n_s32(v); 2]) }
     }
 
     #[inline(always)]
     unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-        // SAFETY: NEON; the caller makes both runs readable.
+        // SAFETY: NEON is available and `xa`, `xb` are valid for `OUT` reads: `Lanes::mac2`\'s
+        // contract.
         unsafe {
             let (wa, wb) = (pair as i16, (pair >> 16) as i16);
             let a = vld1q_s16(xa);
@@ -124,7 +125,7 @@ impl Lanes for Q15x8 {
 
     #[inline(always)]
     unsafe fn finish(self, y: *mut i16) {
-        // SAFETY: NEON; the caller makes `y` writable for 8 values.
+        // SAFETY: NEON is available and `y` is valid for 8 writes: `Lanes::finish`\'s contract.
         unsafe {
             let lo = vqmovn_s32(vshrq_n_s32::<15>(self.0[0]));
             let hi = vqmovn_s32(vshrq_n_s32::<15>(self.0[1]));
@@ -139,7 +140,8 @@ impl Lanes for Q15x8 {
 /// The CPU supports NEON (every aarch64 Linux target does).
 #[target_feature(enable = "neon")]
 pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
-    // SAFETY: this function is compiled with NEON, which the caller vouches for.
+    // SAFETY: the CPU has NEON (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe {
         if !time::forward::<F32x4, A>(a) {
             tile::forward::<F32x4, 8, 2, A>(a);
@@ -153,6 +155,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
 /// The CPU supports NEON.
 #[target_feature(enable = "neon")]
 pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-    // SAFETY: this function is compiled with NEON, which the caller vouches for.
+    // SAFETY: the CPU has NEON (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x8, A>(a, acc) }
 }

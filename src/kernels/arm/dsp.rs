@@ -34,7 +34,7 @@ impl Rows<Q15> for Dsp {
         blocks: usize,
         act: A,
     ) {
-        // SAFETY: the caller's promise (the `Rows` contract), passed on.
+        // SAFETY: the `Rows` contract, which `rows` takes as its own.
         unsafe {
             rows(start, x, x_step, w, w_step, count, y, y_step, blocks);
             if !A::IDENTITY {
@@ -95,7 +95,7 @@ unsafe fn rows(
         .iter()
         .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
-        // SAFETY: the caller's promise, passed on.
+        // SAFETY: this function's contract is `rows_blocks`'.
         unsafe {
             portable::rows_blocks(
                 start, x, x_step, w, w_step, count, y, y_step, blocks, Identity,

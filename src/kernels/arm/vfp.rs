@@ -32,7 +32,9 @@ impl Rows<f32> for Vfp {
     ) {
         for b in 0..blocks {
             let y = y.wrapping_add(b * ROWS * y_step);
-            // SAFETY: the caller's promise (the `Rows` contract), block by block.
+            // SAFETY: the `Rows` contract covers every output `m < blocks * ROWS`, so block
+            // `b`'s twelve outputs and their inputs satisfy `rows`' contract; `start` and
+            // `x` are `f32`-aligned as every `&[f32]` is.
             unsafe {
                 rows(start, x.add(b * ROWS), x_step, w, w_step, count, y, y_step);
                 if !A::IDENTITY {
@@ -72,7 +74,7 @@ unsafe fn rows(
     // and restores every FPU register it touches itself: s3 the weight, s4-s15 the
     // inputs, s16-s27 the accumulators.
     // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step for
-    // j < count, and writes y + m * y_step for m < 12, which the caller vouches for; it
+    // j < count, and writes y + m * y_step for m < 12, which `rows`' contract makes valid; it
     // leaves every register but the named integer ones as it found them.
     unsafe {
         asm!(

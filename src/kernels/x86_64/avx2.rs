@@ -35,55 +35,55 @@ impl Simd for F32x8 {
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
-        // SAFETY: the caller vouches for AVX2 (the trait's contract).
+        // SAFETY: AVX2 is available: `Simd`'s contract.
         F32x8(unsafe { _mm256_set1_ps(v) })
     }
 
     #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
-        // SAFETY: AVX2, and `p` valid for eight reads: the caller's promises.
+        // SAFETY: AVX2 is available and `p` is valid for eight reads: `Simd::load`'s contract.
         F32x8(unsafe { _mm256_loadu_ps(p) })
     }
 
     #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
-        // SAFETY: AVX2, and `p` valid for eight writes: the caller's promises.
+        // SAFETY: AVX2 is available and `p` is valid for eight writes: `Simd::store`'s contract.
         unsafe { _mm256_storeu_ps(p, self.0) }
     }
 
     #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        // SAFETY: the caller vouches for FMA.
+        // SAFETY: FMA is available: `Simd`'s contract (the AVX2 entry point enables it).
         F32x8(unsafe { _mm256_fmadd_ps(self.0, b.0, c.0) })
     }
 
     #[inline(always)]
     unsafe fn mul(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         F32x8(unsafe { _mm256_mul_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn div(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         F32x8(unsafe { _mm256_div_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn max(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         F32x8(unsafe { _mm256_max_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn min(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         F32x8(unsafe { _mm256_min_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn select_neg(self, neg: Self) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         unsafe {
             let m = _mm256_cmp_ps::<_CMP_LT_OQ>(self.0, _mm256_setzero_ps());
             F32x8(_mm256_blendv_ps(self.0, neg.0, m))
@@ -93,7 +93,7 @@ impl Simd for F32x8 {
     #[inline(always)]
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
         let (a, b) = (self.0, b.0);
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         unsafe {
             // Zip within each 128-bit half, then put the halves in order.
             let (lo, hi) = match G {
@@ -123,7 +123,7 @@ impl Simd for F32x8 {
         let table = const { &interleave_table::<8>(S, G) };
         let src = *v;
         for (m, out) in v.iter_mut().enumerate() {
-            // SAFETY: the caller vouches for AVX2.
+            // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
             unsafe {
                 let mut o = _mm256_setzero_ps();
                 for (r, src) in src.iter().enumerate() {
@@ -150,13 +150,15 @@ impl Simd for F32x8 {
 
     #[inline(always)]
     unsafe fn load_partial(p: *const f32, n: usize) -> Self {
-        // SAFETY: the masked-off lanes are not read; the caller makes `p` valid for `n`.
+        // SAFETY: `p` is valid for `n` reads (`Simd::load_partial`'s contract), and the
+        // masked-off lanes are not read.
         F32x8(unsafe { _mm256_maskload_ps(p, first(n)) })
     }
 
     #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize) {
-        // SAFETY: the masked-off lanes are not written; the caller makes `p` valid for `n`.
+        // SAFETY: `p` is valid for `n` writes (`Simd::store_partial`'s contract), and the
+        // masked-off lanes are not written.
         unsafe { _mm256_maskstore_ps(p, first(n), self.0) }
     }
 }
@@ -172,13 +174,14 @@ impl Lanes for Q15x16 {
 
     #[inline(always)]
     unsafe fn start(v: i32) -> Self {
-        // SAFETY: the caller vouches for AVX2.
+        // SAFETY: AVX2 is available: `Simd`'s (or `Lanes`') contract.
         unsafe { Q15x16([_mm256_set1_epi32(v); 2]) }
     }
 
     #[inline(always)]
     unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-        // SAFETY: AVX2; the caller makes both runs readable.
+        // SAFETY: AVX2 is available and `xa`, `xb` are valid for `OUT` reads: `Lanes::mac2`\'s
+        // contract.
         unsafe {
             let a = _mm256_loadu_si256(xa.cast());
             let b = _mm256_loadu_si256(xb.cast());
@@ -192,7 +195,7 @@ impl Lanes for Q15x16 {
 
     #[inline(always)]
     unsafe fn finish(self, y: *mut i16) {
-        // SAFETY: AVX2; the caller makes `y` writable for 16 values.
+        // SAFETY: AVX2 is available and `y` is valid for 16 writes: `Lanes::finish`\'s contract.
         unsafe {
             let lo = _mm256_srai_epi32::<15>(self.0[0]);
             let hi = _mm256_srai_epi32::<15>(self.0[1]);
@@ -208,7 +211,8 @@ impl Lanes for Q15x16 {
 /// The CPU supports AVX2 and FMA.
 #[target_feature(enable = "avx2,fma")]
 pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
-    // SAFETY: this function is compiled with AVX2 and FMA, which the caller vouches for.
+    // SAFETY: the CPU has AVX2 and FMA (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe {
         if !time::forward::<F32x8, A>(a) {
             tile::forward::<F32x8, 6, 2, A>(a);
@@ -222,6 +226,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
 /// The CPU supports AVX2.
 #[target_feature(enable = "avx2")]
 pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-    // SAFETY: this function is compiled with AVX2, which the caller vouches for.
+    // SAFETY: the CPU has AVX2 (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x16, A>(a, acc) }
 }

@@ -43,55 +43,55 @@ impl Simd for F32x16 {
 
     #[inline(always)]
     unsafe fn splat(v: f32) -> Self {
-        // SAFETY: the caller vouches for AVX-512F (the trait's contract).
+        // SAFETY: AVX-512F is available: `Simd`'s contract.
         F32x16(unsafe { _mm512_set1_ps(v) })
     }
 
     #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
-        // SAFETY: AVX-512F, and `p` valid for sixteen reads: the caller's promises.
+        // SAFETY: AVX-512F is available and `p` is valid for sixteen reads: `Simd::load`'s contract.
         F32x16(unsafe { _mm512_loadu_ps(p) })
     }
 
     #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
-        // SAFETY: AVX-512F, and `p` valid for sixteen writes: the caller's promises.
+        // SAFETY: AVX-512F is available and `p` is valid for sixteen writes: `Simd::store`'s contract.
         unsafe { _mm512_storeu_ps(p, self.0) }
     }
 
     #[inline(always)]
     unsafe fn mul_add(self, b: Self, c: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         F32x16(unsafe { _mm512_fmadd_ps(self.0, b.0, c.0) })
     }
 
     #[inline(always)]
     unsafe fn mul(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         F32x16(unsafe { _mm512_mul_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn div(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         F32x16(unsafe { _mm512_div_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn max(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         F32x16(unsafe { _mm512_max_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn min(self, b: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         F32x16(unsafe { _mm512_min_ps(self.0, b.0) })
     }
 
     #[inline(always)]
     unsafe fn select_neg(self, neg: Self) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         unsafe {
             let m = _mm512_cmp_ps_mask::<_CMP_LT_OQ>(self.0, _mm512_setzero_ps());
             F32x16(_mm512_mask_blend_ps(m, self.0, neg.0))
@@ -101,7 +101,7 @@ impl Simd for F32x16 {
     #[inline(always)]
     unsafe fn zip<const G: usize>(self, b: Self) -> (Self, Self) {
         let (a, b) = (self.0, b.0);
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         unsafe {
             match G {
                 1 | 2 | 4 => (
@@ -125,7 +125,7 @@ impl Simd for F32x16 {
         let table = const { &interleave_table::<16>(S, G) };
         let src = *v;
         for (m, out) in v.iter_mut().enumerate() {
-            // SAFETY: the caller vouches for AVX-512F.
+            // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
             unsafe {
                 let mut o = _mm512_setzero_ps();
                 for (r, src) in src.iter().enumerate() {
@@ -142,13 +142,15 @@ impl Simd for F32x16 {
 
     #[inline(always)]
     unsafe fn load_partial(p: *const f32, n: usize) -> Self {
-        // SAFETY: the masked-off lanes are not read; the caller makes `p` valid for `n`.
+        // SAFETY: `p` is valid for `n` reads (`Simd::load_partial`'s contract), and the
+        // masked-off lanes are not read.
         F32x16(unsafe { _mm512_maskz_loadu_ps((1u16 << n) - 1, p) })
     }
 
     #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize) {
-        // SAFETY: the masked-off lanes are not written; the caller makes `p` valid for `n`.
+        // SAFETY: `p` is valid for `n` writes (`Simd::store_partial`'s contract), and the
+        // masked-off lanes are not written.
         unsafe { _mm512_mask_storeu_ps(p, (1u16 << n) - 1, self.0) }
     }
 }
@@ -162,13 +164,14 @@ impl Lanes for Q15x32 {
 
     #[inline(always)]
     unsafe fn start(v: i32) -> Self {
-        // SAFETY: the caller vouches for AVX-512F.
+        // SAFETY: AVX-512F is available: `Simd`'s (or `Lanes`') contract.
         unsafe { Q15x32([_mm512_set1_epi32(v); 2]) }
     }
 
     #[inline(always)]
     unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-        // SAFETY: AVX-512F and BW; the caller makes both runs readable.
+        // SAFETY: AVX-512F and BW is available and `xa`, `xb` are valid for `OUT` reads: `Lanes::mac2`\'s
+        // contract.
         unsafe {
             let a = _mm512_loadu_si512(xa.cast());
             let b = _mm512_loadu_si512(xb.cast());
@@ -182,7 +185,7 @@ impl Lanes for Q15x32 {
 
     #[inline(always)]
     unsafe fn finish(self, y: *mut i16) {
-        // SAFETY: AVX-512F and BW; the caller makes `y` writable for 32 values.
+        // SAFETY: AVX-512F and BW is available and `y` is valid for 32 writes: `Lanes::finish`\'s contract.
         unsafe {
             let lo = _mm512_srai_epi32::<15>(self.0[0]);
             let hi = _mm512_srai_epi32::<15>(self.0[1]);
@@ -198,7 +201,8 @@ impl Lanes for Q15x32 {
 /// The CPU supports AVX-512F.
 #[target_feature(enable = "avx512f")]
 pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
-    // SAFETY: this function is compiled with AVX-512F, which the caller vouches for.
+    // SAFETY: the CPU has AVX-512F (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe {
         if !time::forward::<F32x16, A>(a) {
             tile::forward::<F32x16, 8, 2, A>(a);
@@ -212,7 +216,8 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
 /// The CPU supports AVX-512F and AVX-512BW.
 #[target_feature(enable = "avx512f,avx512bw")]
 pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-    // SAFETY: this function is compiled with AVX-512F and BW, which the caller vouches for.
+    // SAFETY: the CPU has AVX-512F and BW (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x32, A>(a, acc) }
 }
 

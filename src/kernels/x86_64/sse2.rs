@@ -27,13 +27,13 @@ impl Simd for F32x4 {
 
     #[inline(always)]
     unsafe fn load(p: *const f32) -> Self {
-        // SAFETY: the caller makes `p` valid for four reads.
+        // SAFETY: `p` is valid for four reads: `Simd::load`'s contract.
         F32x4(unsafe { _mm_loadu_ps(p) })
     }
 
     #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
-        // SAFETY: the caller makes `p` valid for four writes.
+        // SAFETY: `p` is valid for four writes: `Simd::store`'s contract.
         unsafe { _mm_storeu_ps(p, self.0) }
     }
 
@@ -105,7 +105,8 @@ impl Lanes for Q15x8 {
 
     #[inline(always)]
     unsafe fn mac2(self, xa: *const i16, xb: *const i16, pair: i32) -> Self {
-        // SAFETY: SSE2; the caller makes both runs readable.
+        // SAFETY: SSE2 is available and `xa`, `xb` are valid for `OUT` reads: `Lanes::mac2`\'s
+        // contract.
         unsafe {
             let a = _mm_loadu_si128(xa.cast());
             let b = _mm_loadu_si128(xb.cast());
@@ -119,7 +120,7 @@ impl Lanes for Q15x8 {
 
     #[inline(always)]
     unsafe fn finish(self, y: *mut i16) {
-        // SAFETY: SSE2; the caller makes `y` writable for 8 values.
+        // SAFETY: SSE2 is available and `y` is valid for 8 writes: `Lanes::finish`\'s contract.
         unsafe {
             let lo = _mm_srai_epi32::<15>(self.0[0]);
             let hi = _mm_srai_epi32::<15>(self.0[1]);
@@ -134,7 +135,8 @@ impl Lanes for Q15x8 {
 /// The CPU supports SSE2 (every x86_64 CPU does).
 #[target_feature(enable = "sse2")]
 pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
-    // SAFETY: this function is compiled with SSE2, which the caller vouches for.
+    // SAFETY: the CPU has SSE2 (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe {
         if !time::forward::<F32x4, A>(a) {
             tile::forward::<F32x4, 6, 2, A>(a);
@@ -148,6 +150,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
 /// The CPU supports SSE2 (every x86_64 CPU does).
 #[target_feature(enable = "sse2")]
 pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &mut [i64]) {
-    // SAFETY: this function is compiled with SSE2, which the caller vouches for.
+    // SAFETY: the CPU has SSE2 (this function\'s contract, which `Kernel` keeps), so the
+    // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x8, A>(a, acc) }
 }
