@@ -74,6 +74,17 @@ pub enum ImportError {
     },
 }
 
+/// At most 100 characters of `text`, for messages about hostile files (a name or a
+/// shape can be as long as the file).
+pub(crate) fn clip(text: &str) -> String {
+    if text.chars().count() <= 100 {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(100).collect();
+        format!("{cut}...")
+    }
+}
+
 /// `(a, b, c)`.
 pub(crate) fn shape_string(shape: &[usize]) -> String {
     let dims: Vec<String> = shape.iter().map(usize::to_string).collect();

@@ -62,8 +62,10 @@
 #![deny(missing_docs)]
 
 mod error;
+mod npy;
 mod render;
 mod spec;
+mod st_header;
 mod tensors;
 
 pub use error::ImportError;
