@@ -8,14 +8,15 @@
 //! type make it. `safetensors` 0.8 checks the same rules but adds the last range's end
 //! to the header length without checking, and its tests of the shape's byte count depend
 //! on the offsets being sane; after this guard every number it adds is at most the file's
-//! length. JSON parsing is `serde_json`'s: one pass, nesting limited to 128 levels, and
-//! what is kept (names, shapes, offsets) no larger than a few times the header.
+//! length. JSON parsing is `serde_json`'s: one pass, nesting limited to 128 levels (and
+//! skipped without recursion in fields that are not read), and what is kept (names,
+//! shapes, offsets) no larger than a few times the header.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use safetensors::Dtype;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{clip, shape_string};
@@ -32,8 +33,8 @@ struct Entry {
     data_offsets: (usize, usize),
 }
 
-/// The header's tensors in file order of their keys; `__metadata__` is skipped here (the
-/// crate checks that it maps strings to strings).
+/// The header's tensors in file order of their keys; `__metadata__` must map strings to
+/// strings, and is not kept.
 struct Header(Vec<(String, Entry)>);
 
 impl<'de> Deserialize<'de> for Header {
@@ -55,7 +56,8 @@ impl<'de> Deserialize<'de> for Header {
                         )));
                     }
                     if name == "__metadata__" {
-                        map.next_value::<IgnoredAny>()?;
+                        // Checked as the crate reads it; not kept.
+                        map.next_value::<BTreeMap<String, String>>()?;
                     } else {
                         let entry = map.next_value::<Entry>()?;
                         entries.push((name, entry));
@@ -89,8 +91,8 @@ pub(crate) fn check(bytes: &[u8]) -> Result<(), String> {
             )
         })?;
     let (json, data) = rest.split_at(header_len);
-    let Header(mut entries) = serde_json::from_slice(json)
-        .map_err(|e| format!("the JSON header is invalid: {e}"))?;
+    let Header(mut entries) =
+        serde_json::from_slice(json).map_err(|e| format!("the JSON header is invalid: {e}"))?;
 
     for (name, entry) in &entries {
         let name = clip(name);

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use safetensors::{Dtype, SafeTensors};
 
-use crate::error::{shape_string, ImportError};
+use crate::error::{clip, shape_string, ImportError};
 use crate::npy::{self, NPY_MAGIC};
 use crate::st_header;
 
@@ -268,7 +268,7 @@ impl Tensors {
                 if !header.descr.is_f32() {
                     return Err(ImportError::Dtype {
                         name: tensor_name,
-                        found: header.descr.text().to_string(),
+                        found: clip(header.descr.text()),
                         expected: "<f4 (little-endian float32)",
                     });
                 }
