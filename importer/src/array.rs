@@ -195,8 +195,9 @@ pub fn try_render_array(name: &str, shape: &[usize], data: &[f32]) -> Result<Str
 /// [`try_render_array`] for names and data the program itself controls.
 ///
 /// # Panics
-/// Where [`try_render_array`] returns an error: `name` is not SCREAMING_CASE, or
-/// `data.len()` is not the product of `shape`.
+/// Where [`try_render_array`] returns an error: `name` is not SCREAMING_CASE,
+/// `data.len()` is not the product of `shape`, or the shape is too deep or mostly empty
+/// arrays.
 pub fn render_array(name: &str, shape: &[usize], data: &[f32]) -> String {
     match try_render_array(name, shape, data) {
         Ok(s) => s,

@@ -114,6 +114,21 @@ fn a_file_of_n_bytes_allocates_a_small_multiple_of_n() {
     st.extend(json.as_bytes());
     st.extend([0; 16]);
     files.push(("offsets.safetensors", st));
+    // A valid file whose one tensor has 100000 dimensions of 1 (the JSON is 2 bytes a
+    // dimension, the shape 8), and one of 20000 empty tensors.
+    let dims = vec!["1"; 100_000].join(",");
+    let json = format!(r#"{{"w":{{"dtype":"F32","shape":[{dims}],"data_offsets":[0,4]}}}}"#);
+    let mut st = (json.len() as u64).to_le_bytes().to_vec();
+    st.extend(json.as_bytes());
+    st.extend([0; 4]);
+    files.push(("rank.safetensors", st));
+    let entries: Vec<String> = (0..20_000)
+        .map(|i| format!(r#""t{i}":{{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}"#))
+        .collect();
+    let json = format!("{{{}}}", entries.join(","));
+    let mut st = (json.len() as u64).to_le_bytes().to_vec();
+    st.extend(json.as_bytes());
+    files.push(("many.safetensors", st));
     for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "npy") {
