@@ -4,6 +4,8 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
+use crate::spec::ElementType;
+
 /// How many tensor names [`ImportError::MissingTensor`]'s message lists before it stops.
 const LISTED_NAMES: usize = 20;
 
@@ -63,7 +65,9 @@ pub enum ImportError {
         /// Which rule is broken, with the numbers.
         message: String,
     },
-    /// A weight or bias is NaN or infinite, which a fixed-point layer cannot hold.
+    /// A weight or bias is NaN or infinite: refused for an `f32` layer unless
+    /// [`crate::LayerSpec::allow_non_finite`] is set (`--allow-non-finite`), since it makes
+    /// the layer's outputs NaN or infinite, and always for a Q15 layer, which cannot hold it.
     NonFinite {
         /// The tensor.
         name: String,
@@ -71,7 +75,23 @@ pub enum ImportError {
         index: Vec<usize>,
         /// The element's value.
         value: f32,
+        /// The element's position in the tensor's elements in C order (PyTorch's
+        /// `t.flatten()[flat_index]`).
+        flat_index: usize,
+        /// The element type of the layer being generated.
+        element: ElementType,
     },
+}
+
+/// At most 100 characters of `text`, for messages about hostile files (a name or a
+/// shape can be as long as the file).
+pub(crate) fn clip(text: &str) -> String {
+    if text.chars().count() <= 100 {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(100).collect();
+        format!("{cut}...")
+    }
 }
 
 /// `(a, b, c)`.
@@ -141,11 +161,28 @@ impl fmt::Display for ImportError {
             ImportError::Hyperparameters { name, message } => {
                 write!(f, "layer `{name}`: {message}")
             }
-            ImportError::NonFinite { name, index, value } => write!(
-                f,
-                "tensor `{name}`: element {} is {value}, which a Q15 layer cannot hold",
-                shape_string(index)
-            ),
+            ImportError::NonFinite {
+                name,
+                index,
+                value,
+                flat_index,
+                element,
+            } => {
+                write!(
+                    f,
+                    "tensor `{name}`: element {flat_index} (index {}) is {value}",
+                    shape_string(index)
+                )?;
+                match element {
+                    ElementType::Q15 => write!(f, ", which a Q15 layer cannot hold"),
+                    ElementType::F32 => write!(
+                        f,
+                        ", which would make the layer's outputs NaN or infinite; fix the \
+                         checkpoint, or keep the value with `LayerSpec::allow_non_finite(true)` \
+                         (`--allow-non-finite` on the command line)"
+                    ),
+                }
+            }
         }
     }
 }

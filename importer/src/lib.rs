@@ -56,19 +56,39 @@
 //!
 //! # Input files
 //! Only `float32` tensors are read (`.float()` in PyTorch before saving). A `.npy` file
-//! holds one tensor (the weight); its bias is a second `.npy` file. Nothing here panics
-//! on a malformed file: every problem is an [`ImportError`] that names the file, tensor or
-//! layer.
+//! (format 1.0, 2.0 or 3.0, C or Fortran order) holds one tensor (the weight); its bias is
+//! a second `.npy` file. Nothing here panics on a malformed file: every problem is an
+//! [`ImportError`] that names the file, tensor or layer.
+//!
+//! A file is hostile input: every length, offset and shape in its header is checked
+//! against the file's size with checked arithmetic before anything is allocated for it,
+//! and headers are parsed in one pass with bounded nesting, so that a file of N bytes
+//! costs a small multiple of N in memory and time whatever it claims (`.npy` headers
+//! are read by a strict parser of NumPy's header grammar; safetensors headers are checked
+//! this way before the `safetensors` crate reads them). `fuzz/` in the repository holds
+//! the fuzz targets that check this.
+//!
+//! # NaN and infinity
+//! A NaN or infinite weight or bias makes every output it reaches NaN or infinite, so
+//! [`render`] refuses it with [`ImportError::NonFinite`], naming the tensor and the
+//! element (its flat index and its index per dimension). To keep such values (their
+//! exact bits, NaN payloads included) in an `f32` layer, set
+//! [`LayerSpec::allow_non_finite`] (`--allow-non-finite` on the command line); a Q15
+//! layer refuses them always. [`read_npy_f32`] and [`render_array`], for inputs and
+//! expected outputs, keep every value.
 #![deny(missing_docs)]
 
+mod array;
+mod check;
 mod error;
+mod npy;
 mod render;
 mod spec;
+mod st_header;
 mod tensors;
 
+pub use array::{render_array, try_render_array};
 pub use error::ImportError;
-pub use render::{
-    render, render_array, render_file, try_render_array, write_out_dir, write_to_dir,
-};
+pub use render::{render, render_file, write_out_dir, write_to_dir};
 pub use spec::{default_name, type_alias_name, ElementType, LayerSpec};
 pub use tensors::{read_npy_f32, Tensor, Tensors};

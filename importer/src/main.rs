@@ -13,6 +13,7 @@ USAGE:
     conv-transpose-import FILE --weight NAME [--bias NAME] --len L --stride S
         [--padding P] [--dilation D] [--output-padding OP] [--groups G]
         [--in-channels C] [--out-channels C] [--kernel K] [--name IDENT] [--q15]
+        [--allow-non-finite]
 
 FILE is a .safetensors file, or a .npy file holding the weight alone. Tensors must be
 float32 (`.float()` in PyTorch before saving). The source goes to standard output.
@@ -34,6 +35,8 @@ OPTIONS:
                            name: `ups.0.weight` gives UPS_0); the type alias is its
                            UpperCamelCase form (Ups0)
     --q15                  Q15 fixed point: weights scaled by 2^-n (NAME_SHIFT) and rounded
+    --allow-non-finite     keep NaN and infinite weights and bias values (f32 only; without
+                           it they are an error naming the tensor and the element)
     -h, --help             print this text
 
 EXIT STATUS: 0 on success, 1 if the file cannot be imported, 2 on a usage error.
@@ -56,6 +59,7 @@ struct Args {
     out_channels: Option<usize>,
     kernel: Option<usize>,
     q15: bool,
+    allow_non_finite: bool,
     help: bool,
 }
 
@@ -97,14 +101,19 @@ fn parse(argv: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 args.help = true;
                 continue;
             }
-            "--q15" => {
+            "--q15" | "--allow-non-finite" => {
                 if inline.is_some() {
-                    return Err("--q15 takes no value".to_string());
+                    return Err(format!("{flag} takes no value"));
                 }
-                if args.q15 {
-                    return Err("--q15 given twice".to_string());
+                let slot = if flag == "--q15" {
+                    &mut args.q15
+                } else {
+                    &mut args.allow_non_finite
+                };
+                if *slot {
+                    return Err(format!("{flag} given twice"));
                 }
-                args.q15 = true;
+                *slot = true;
                 continue;
             }
             _ => {}
@@ -210,6 +219,7 @@ fn main() -> ExitCode {
     if args.q15 {
         spec.element = ElementType::Q15;
     }
+    spec.allow_non_finite = args.allow_non_finite;
     match render(&tensors, &spec) {
         Ok(source) => {
             let mut stdout = std::io::stdout().lock();

@@ -24,6 +24,7 @@ pub enum ElementType {
 ///     .kernel(16);
 /// assert_eq!(spec.dilation, 1);
 /// assert_eq!(spec.element, ElementType::F32);
+/// assert!(!spec.allow_non_finite);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LayerSpec {
@@ -58,6 +59,11 @@ pub struct LayerSpec {
     pub kernel: Option<usize>,
     /// The generated layer's element type (default `f32`).
     pub element: ElementType,
+    /// Whether NaN and infinite weights and bias values are kept (default `false`: they
+    /// are an [`ImportError::NonFinite`](crate::ImportError::NonFinite) naming the tensor
+    /// and the element, since one of them makes every output it reaches NaN or
+    /// infinite). A Q15 layer refuses them whatever this says.
+    pub allow_non_finite: bool,
 }
 
 impl LayerSpec {
@@ -84,6 +90,7 @@ impl LayerSpec {
             out_channels: None,
             kernel: None,
             element: ElementType::F32,
+            allow_non_finite: false,
         }
     }
 
@@ -138,6 +145,13 @@ impl LayerSpec {
     /// Sets [`Self::element`].
     pub fn element(mut self, element: ElementType) -> Self {
         self.element = element;
+        self
+    }
+
+    /// Sets [`Self::allow_non_finite`]: `true` keeps NaN and infinite weights in an `f32`
+    /// layer (their exact bits, payloads included).
+    pub fn allow_non_finite(mut self, allow: bool) -> Self {
+        self.allow_non_finite = allow;
         self
     }
 }

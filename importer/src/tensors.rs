@@ -1,16 +1,13 @@
 //! [`Tensors`]: the tensors of a safetensors file, or the one tensor of a `.npy` file.
 
 use std::collections::BTreeMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use npyz::{DType, Endianness, NpyFile, Order, TypeChar};
 use safetensors::{Dtype, SafeTensors};
 
-use crate::error::{shape_string, ImportError};
-
-/// The first bytes of every `.npy` file.
-const NPY_MAGIC: &[u8] = b"\x93NUMPY";
+use crate::error::{clip, shape_string, ImportError};
+use crate::npy::{self, NPY_MAGIC};
+use crate::st_header;
 
 /// One tensor, as `float32` values in C order (the last dimension varies fastest).
 #[derive(Clone, Debug, PartialEq)]
@@ -38,12 +35,8 @@ enum Kind {
         entries: BTreeMap<String, Entry>,
     },
     Npy {
-        dtype: DType,
-        shape: Vec<usize>,
-        order: Order,
+        header: npy::Header,
         bytes: Vec<u8>,
-        /// Where the data starts in `bytes`.
-        data_start: usize,
     },
 }
 
@@ -74,6 +67,16 @@ pub(crate) fn checked_product(dims: &[usize]) -> Option<usize> {
     dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d))
 }
 
+/// The number of elements of an array of shape `dims`, as NumPy counts them (zero if
+/// any dimension is, whatever the others), or `None` on overflow.
+fn element_count(dims: &[usize]) -> Option<usize> {
+    if dims.contains(&0) {
+        Some(0)
+    } else {
+        checked_product(dims)
+    }
+}
+
 /// The last component of `path`, or all of it.
 pub(crate) fn file_name_of(path: &str) -> String {
     Path::new(path)
@@ -93,16 +96,6 @@ fn tidy(message: &str) -> String {
         let cut: String = line.chars().take(300).collect();
         format!("{cut}...")
     }
-}
-
-/// Runs a reading crate's parser, turning a panic (an arithmetic overflow on a hostile
-/// header, for one: safetensors 0.8 adds the declared offsets unchecked, npyz 0.9
-/// multiplies the shape unchecked) into a [`ImportError::Format`].
-fn guarded<R>(file: &str, what: &str, f: impl FnOnce() -> R) -> Result<R, ImportError> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|_| ImportError::Format {
-        file: file.to_string(),
-        message: format!("not a valid {what} file: its header makes the reader fail"),
-    })
 }
 
 impl Tensors {
@@ -135,9 +128,11 @@ impl Tensors {
             file: file.to_string(),
             message: format!("not a valid safetensors file: {message}"),
         };
+        // Every offset, shape and length checked against the file first, so that the
+        // crate's own (partly unchecked) arithmetic stays within the file's length.
+        st_header::check(&bytes).map_err(format)?;
         let (header_len, metadata) =
-            guarded(file, "safetensors", || SafeTensors::read_metadata(&bytes))?
-                .map_err(|e| format(tidy(&e.to_string())))?;
+            SafeTensors::read_metadata(&bytes).map_err(|e| format(tidy(&e.to_string())))?;
         // The data starts after the 8-byte length and the JSON header.
         let data_start = header_len
             .checked_add(8)
@@ -173,42 +168,27 @@ impl Tensors {
             file: file.to_string(),
             message: format!("not a valid .npy file: {message}"),
         };
-        let mut rest: &[u8] = &bytes;
-        let header = guarded(file, ".npy", || NpyFile::new(&mut rest))?
-            .map_err(|e| format(tidy(&e.to_string())))?
-            .header()
-            .clone();
-        let data_start = bytes.len() - rest.len();
-        let shape = header
-            .shape()
-            .iter()
-            .map(|&d| usize::try_from(d).ok())
-            .collect::<Option<Vec<usize>>>()
-            .ok_or_else(|| format(format!("shape {:?} does not fit in memory", header.shape())))?;
-        let dtype = header.dtype();
-        let item = match &dtype {
-            DType::Plain(t) if !t.uses_pickled_array() => t.num_bytes(),
-            _ => None,
-        };
+        let header = npy::read_header(&bytes).map_err(format)?;
+        let data_len = bytes.len() - header.data_start;
         // Element types other than float32 are refused when the tensor is read, but the
-        // length is checked here, whatever the type, so that truncation is found first.
-        if let Some(item) = item {
-            let wanted = checked_product(&shape)
+        // length is checked here for every type of known size, so that truncation is
+        // found first.
+        if let Some(item) = header.descr.item_size() {
+            let wanted = element_count(&header.shape)
                 .and_then(|n| n.checked_mul(item))
                 .ok_or_else(|| {
                     format(format!(
-                        "shape {} is too large (its byte count overflows)",
-                        shape_string(&shape)
+                        "shape {} is too large (its byte count overflows usize)",
+                        shape_string(&header.shape)
                     ))
                 })?;
-            if rest.len() != wanted {
+            if data_len != wanted {
                 return Err(format(format!(
-                    "the header announces shape {} of {} ({wanted} data bytes), but {} data \
-                     bytes follow{}",
-                    shape_string(&shape),
-                    dtype.descr(),
-                    rest.len(),
-                    if rest.len() < wanted {
+                    "the header announces shape {} of {} ({wanted} data bytes), but {data_len} \
+                     data bytes follow{}",
+                    shape_string(&header.shape),
+                    header.descr.text(),
+                    if data_len < wanted {
                         " (the file is truncated)"
                     } else {
                         ""
@@ -216,13 +196,7 @@ impl Tensors {
                 )));
             }
         }
-        Ok(Kind::Npy {
-            dtype,
-            shape,
-            order: header.order(),
-            bytes,
-            data_start,
-        })
+        Ok(Kind::Npy { header, bytes })
     }
 
     /// The file's name, as given to [`Tensors::open`] or [`Tensors::from_bytes`].
@@ -289,47 +263,35 @@ impl Tensors {
                     data,
                 })
             }
-            Kind::Npy {
-                dtype,
-                shape,
-                order,
-                bytes,
-                data_start,
-            } => {
+            Kind::Npy { header, bytes } => {
                 let tensor_name = file_name_of(&self.file);
-                let is_f32 = matches!(dtype, DType::Plain(t)
-                    if t.type_char() == TypeChar::Float
-                        && t.size_field() == 4
-                        && t.endianness() == Endianness::Little);
-                if !is_f32 {
+                if !header.descr.is_f32() {
                     return Err(ImportError::Dtype {
                         name: tensor_name,
-                        found: match dtype {
-                            DType::Plain(t) => t.to_string(),
-                            other => other.descr(),
-                        },
+                        found: clip(header.descr.text()),
                         expected: "<f4 (little-endian float32)",
                     });
                 }
-                let raw = bytes.get(*data_start..).unwrap_or_default();
+                let raw = bytes.get(header.data_start..).unwrap_or_default();
                 let stored = le_f32(raw);
-                if checked_product(shape) != Some(stored.len()) || raw.len() % 4 != 0 {
+                if element_count(&header.shape) != Some(stored.len()) || raw.len() % 4 != 0 {
                     return Err(ImportError::Format {
                         file: self.file.clone(),
                         message: format!(
                             "not a valid .npy file: shape {} but {} data bytes",
-                            shape_string(shape),
+                            shape_string(&header.shape),
                             raw.len()
                         ),
                     });
                 }
-                let data = match order {
-                    Order::C => stored,
-                    Order::Fortran => fortran_to_c(shape, &stored),
+                let data = if header.fortran_order {
+                    fortran_to_c(&header.shape, &stored)
+                } else {
+                    stored
                 };
                 Ok(Tensor {
                     name: tensor_name,
-                    shape: shape.clone(),
+                    shape: header.shape.clone(),
                     data,
                 })
             }

@@ -269,3 +269,52 @@ fn help_exits_0_with_the_usage() {
         }
     }
 }
+
+#[test]
+fn allow_non_finite_flag() {
+    let dir = temp_dir("cli-non-finite");
+    let path = dir.join("model.safetensors");
+    let w = [0.5f32, f32::NAN, f32::INFINITY];
+    std::fs::write(&path, f32_file(&[("w", &[1, 1, 3], &w)])).unwrap();
+    let args = [
+        path_str(&path),
+        "--weight",
+        "w",
+        "--len",
+        "4",
+        "--stride",
+        "2",
+    ];
+    // Refused by default: exit 1, the tensor and the element named.
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = stderr(&out);
+    for words in [
+        "tensor `w`",
+        "element 1",
+        "(0, 0, 1)",
+        "NaN",
+        "--allow-non-finite",
+    ] {
+        assert!(err.contains(words), "`{words}` not in: {err}");
+    }
+    // Kept with the flag, bit for bit.
+    let out = run(&[&args[..], &["--allow-non-finite"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let bits: Vec<u32> = w.iter().map(|v| v.to_bits()).collect();
+    assert_eq!(f32_bits(&text), bits, "{text}");
+    // A flag, not an option with a value; once only; and no help for Q15.
+    let out = run(&[&args[..], &["--allow-non-finite=yes"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--allow-non-finite takes no value"));
+    let out = run(&[&args[..], &["--allow-non-finite", "--allow-non-finite"]].concat());
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[&args[..], &["--allow-non-finite", "--q15"]].concat());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Q15"), "{}", stderr(&out));
+    // --help documents it.
+    let out = run(&["--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--allow-non-finite"));
+}
