@@ -22,24 +22,25 @@
 //! input's energy and the sum puts it back).
 //!
 //! # Arguments a design refuses
-//! Every function has a `try_` form that returns a [`DesignError`] naming the rule an
-//! argument breaks, in debug and release builds alike: a stride of 0, an attenuation that
-//! is not a finite number of dB in `[0, MAX_ATTENUATION_DB]`, a transition width that is
-//! not positive and finite, a cutoff outside `(0, 1]`, a `beta` that is not finite or is
-//! outside `[0, MAX_BETA]` (the Bessel function of the window overflows `f64` just above
-//! 713), too few taps, or a tap count that does not fit a `usize`. The forms without `try_`
-//! are the same functions that panic with that error's message instead; none of them
-//! returns a NaN or infinite tap, an all-zero filter, or a count that has wrapped.
+//! Every function returns a [`DesignError`] naming the rule an argument breaks, in debug
+//! and release builds alike: a stride of 0, an attenuation that is not a finite number of
+//! dB in `[0, MAX_ATTENUATION_DB]`, a transition width that is not positive and finite, a
+//! cutoff outside `(0, 1]`, a `beta` that is not finite or is outside `[0, MAX_BETA]` (the
+//! Bessel function of the window overflows `f64` just above 713), too few taps, or a tap
+//! count that does not fit a `usize`. None of them panics, returns a NaN or infinite tap,
+//! an all-zero filter, or a count that has wrapped. An [`Interpolator`] exists only once
+//! its constructor has checked it (its fields are private), so writing its taps cannot
+//! fail.
 //!
 //! ```
-//! use conv_transpose::design::{kaiser_beta, transition_width, Interpolator};
+//! use conv_transpose::design::{kaiser_beta, transition_width, DesignError, Interpolator};
 //! use conv_transpose::ConvTranspose1d;
 //!
 //! // 16 kHz -> 48 kHz: 48 taps, 80 dB of image rejection, the stopband from 8 kHz up.
 //! const S: usize = 3;
 //! const K: usize = 48;
-//! let width = transition_width(K, S, 80.0); // of the input Nyquist, 8 kHz
-//! let design = Interpolator::new(S, 1.0 - width / 2.0, kaiser_beta(80.0));
+//! let width = transition_width(K, S, 80.0)?; // of the input Nyquist, 8 kHz
+//! let design = Interpolator::new(S, 1.0 - width / 2.0, kaiser_beta(80.0)?)?;
 //! let taps: [f32; K] = design.taps();
 //! assert!((taps.iter().sum::<f32>() - 3.0).abs() < 1e-5);
 //!
@@ -49,8 +50,8 @@
 //! # let _ = up;
 //!
 //! // A stopband level of -80 dB is an attenuation of 80 dB: the sign is refused.
-//! use conv_transpose::design::{try_kaiser_beta, DesignError};
-//! assert!(matches!(try_kaiser_beta(-80.0), Err(DesignError::Attenuation { .. })));
+//! assert!(matches!(kaiser_beta(-80.0), Err(DesignError::Attenuation { .. })));
+//! # Ok::<(), DesignError>(())
 //! ```
 
 use core::f64::consts::PI;
@@ -106,7 +107,7 @@ pub enum DesignError {
     /// The taps are too few for the attenuation at this stride: the transition band
     /// Kaiser's formula gives them does not fit below the input Nyquist frequency (it
     /// is 2 or more), or there are no taps, or a single tap for an attenuation that
-    /// needs a transition band. [`try_taps_for`] says how many are needed.
+    /// needs a transition band. [`taps_for`] says how many are needed.
     TooFewTaps {
         /// The number of taps given.
         taps: usize,
@@ -174,7 +175,7 @@ impl fmt::Display for DesignError {
 
 impl core::error::Error for DesignError {}
 
-fn check_stride(stride: usize) -> Result<(), DesignError> {
+const fn check_stride(stride: usize) -> Result<(), DesignError> {
     if stride == 0 {
         return Err(DesignError::StrideZero);
     }
@@ -198,7 +199,7 @@ fn kaiser_need(attenuation_db: f64) -> Result<f64, DesignError> {
 /// # Errors
 /// [`DesignError::Attenuation`] unless `attenuation_db` is in `[0, MAX_ATTENUATION_DB]`
 /// (so the result is in `[0, MAX_BETA]`).
-pub fn try_kaiser_beta(attenuation_db: f64) -> Result<f64, DesignError> {
+pub fn kaiser_beta(attenuation_db: f64) -> Result<f64, DesignError> {
     kaiser_need(attenuation_db)?;
     let a = attenuation_db + MARGIN_DB;
     Ok(if a > 50.0 {
@@ -208,15 +209,6 @@ pub fn try_kaiser_beta(attenuation_db: f64) -> Result<f64, DesignError> {
     } else {
         0.0
     })
-}
-
-/// [`try_kaiser_beta`], for an attenuation known to be valid.
-///
-/// # Panics
-/// With the [`DesignError`] message if `attenuation_db` is not in
-/// `[0, MAX_ATTENUATION_DB]` (NaN, infinite, negative or too large).
-pub fn kaiser_beta(attenuation_db: f64) -> f64 {
-    try_kaiser_beta(attenuation_db).unwrap_or_else(|e| panic!("kaiser_beta: {e}"))
 }
 
 /// The transition band a Kaiser design of `taps` taps reaches at `attenuation_db` when
@@ -231,8 +223,8 @@ pub fn kaiser_beta(attenuation_db: f64) -> f64 {
 /// [`DesignError::StrideZero`]; [`DesignError::Attenuation`] unless `attenuation_db` is in
 /// `[0, MAX_ATTENUATION_DB]`; [`DesignError::TooFewTaps`] for no taps, or one tap for an
 /// attenuation above 4.95 dB (the formula divides by `K - 1`). A large result (2 or more)
-/// is not an error here; [`Interpolator::try_for_attenuation`] refuses it.
-pub fn try_transition_width(
+/// is not an error here; [`Interpolator::for_attenuation`] refuses it.
+pub fn transition_width(
     taps: usize,
     stride: usize,
     attenuation_db: f64,
@@ -256,18 +248,9 @@ pub fn try_transition_width(
     }
 }
 
-/// [`try_transition_width`], for arguments known to be valid.
-///
-/// # Panics
-/// With the [`DesignError`] message where [`try_transition_width`] returns an error.
-pub fn transition_width(taps: usize, stride: usize, attenuation_db: f64) -> f64 {
-    try_transition_width(taps, stride, attenuation_db)
-        .unwrap_or_else(|e| panic!("transition_width: {e}"))
-}
-
 /// The taps a Kaiser design needs for `attenuation_db` over a transition band of
 /// `width` (a fraction of the input Nyquist) when upsampling by `stride`: the inverse of
-/// [`try_transition_width`], rounded up. At least 1; exactly 1 for an attenuation of at
+/// [`transition_width`], rounded up. At least 1; exactly 1 for an attenuation of at
 /// most 4.95 dB, which needs no transition band.
 ///
 /// # Errors
@@ -275,7 +258,7 @@ pub fn transition_width(taps: usize, stride: usize, attenuation_db: f64) -> f64 
 /// and finite; [`DesignError::Attenuation`] unless `attenuation_db` is in
 /// `[0, MAX_ATTENUATION_DB]`; [`DesignError::TapCountOverflow`] if the count does not fit a
 /// `usize` (`width` subnormal, or `stride` near `usize::MAX`).
-pub fn try_taps_for(stride: usize, width: f64, attenuation_db: f64) -> Result<usize, DesignError> {
+pub fn taps_for(stride: usize, width: f64, attenuation_db: f64) -> Result<usize, DesignError> {
     check_stride(stride)?;
     // Written so that NaN fails too.
     if !(width > 0.0 && width.is_finite()) {
@@ -301,14 +284,6 @@ pub fn try_taps_for(stride: usize, width: f64, attenuation_db: f64) -> Result<us
     (k as usize).checked_add(1).ok_or(overflow)
 }
 
-/// [`try_taps_for`], for arguments known to be valid.
-///
-/// # Panics
-/// With the [`DesignError`] message where [`try_taps_for`] returns an error.
-pub fn taps_for(stride: usize, width: f64, attenuation_db: f64) -> usize {
-    try_taps_for(stride, width, attenuation_db).unwrap_or_else(|e| panic!("taps_for: {e}"))
-}
-
 /// The zeroth-order modified Bessel function of the first kind, by its power series.
 fn bessel_i0(x: f64) -> f64 {
     let q = x * x / 4.0;
@@ -322,16 +297,28 @@ fn bessel_i0(x: f64) -> f64 {
 }
 
 /// A windowed-sinc interpolation filter for upsampling by `stride`.
+///
+/// Made only by [`Interpolator::new`] or [`Interpolator::for_attenuation`], which check
+/// every rule of a design; the fields are private (read them with [`Self::stride`],
+/// [`Self::cutoff`] and [`Self::beta`]), so every `Interpolator` is valid and
+/// [`Self::fill`] and [`Self::taps`] cannot fail. A design is not built or changed field by
+/// field:
+///
+/// ```compile_fail,E0451
+/// use conv_transpose::design::Interpolator;
+/// let bad = Interpolator { stride: 0, cutoff: 2.0, beta: -1.0 };
+/// ```
+///
+/// ```compile_fail,E0616
+/// use conv_transpose::design::Interpolator;
+/// let mut d = Interpolator::new(3, 0.5, 8.0).unwrap();
+/// d.stride = 0;
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Interpolator {
-    /// The upsampling factor `S` (the layer's stride).
-    pub stride: usize,
-    /// The cutoff (the middle of the transition band), a fraction of the input Nyquist
-    /// frequency in `(0, 1]`.
-    pub cutoff: f64,
-    /// The Kaiser window's shape: 0 is rectangular; larger trades a wider transition band
-    /// for more attenuation ([`kaiser_beta`]).
-    pub beta: f64,
+    stride: usize,
+    cutoff: f64,
+    beta: f64,
 }
 
 impl Interpolator {
@@ -344,39 +331,22 @@ impl Interpolator {
     /// # Errors
     /// [`DesignError::StrideZero`]; [`DesignError::Cutoff`] unless `cutoff` is in `(0, 1]`;
     /// [`DesignError::Beta`] unless `beta` is finite and in `[0, MAX_BETA]`.
-    pub fn try_new(stride: usize, cutoff: f64, beta: f64) -> Result<Self, DesignError> {
-        let design = Interpolator {
+    pub const fn new(stride: usize, cutoff: f64, beta: f64) -> Result<Self, DesignError> {
+        if let Err(e) = check_stride(stride) {
+            return Err(e);
+        }
+        // Written so that NaN fails too.
+        if !(cutoff > 0.0 && cutoff <= 1.0) {
+            return Err(DesignError::Cutoff { cutoff });
+        }
+        if !(beta >= 0.0 && beta <= MAX_BETA) {
+            return Err(DesignError::Beta { beta });
+        }
+        Ok(Interpolator {
             stride,
             cutoff,
             beta,
-        };
-        design.check()?;
-        Ok(design)
-    }
-
-    /// [`Self::try_new`], for arguments known to be valid.
-    ///
-    /// # Panics
-    /// With the [`DesignError`] message if `stride` is 0, `cutoff` is not in `(0, 1]` or
-    /// `beta` is not finite or not in `[0, MAX_BETA]`.
-    pub fn new(stride: usize, cutoff: f64, beta: f64) -> Self {
-        Self::try_new(stride, cutoff, beta).unwrap_or_else(|e| panic!("Interpolator::new: {e}"))
-    }
-
-    /// The rules of [`Self::try_new`], checked again wherever the fields are used (they are
-    /// public, so a design need not come from `try_new`).
-    fn check(&self) -> Result<(), DesignError> {
-        check_stride(self.stride)?;
-        // Written so that NaN fails too.
-        if !(self.cutoff > 0.0 && self.cutoff <= 1.0) {
-            return Err(DesignError::Cutoff {
-                cutoff: self.cutoff,
-            });
-        }
-        if !(0.0..=MAX_BETA).contains(&self.beta) {
-            return Err(DesignError::Beta { beta: self.beta });
-        }
-        Ok(())
+        })
     }
 
     /// The design that rejects images by `attenuation_db` with `taps` taps, its whole
@@ -384,16 +354,16 @@ impl Interpolator {
     /// through): `beta = kaiser_beta(A)`, `cutoff = 1 - transition_width / 2`.
     ///
     /// # Errors
-    /// Those of [`try_transition_width`] (a stride of 0, an attenuation outside
+    /// Those of [`transition_width`] (a stride of 0, an attenuation outside
     /// `[0, MAX_ATTENUATION_DB]`, no taps), and [`DesignError::TooFewTaps`] if the
     /// transition band would not fit below the input Nyquist frequency (it is 2 or more).
-    pub fn try_for_attenuation(
+    pub fn for_attenuation(
         stride: usize,
         taps: usize,
         attenuation_db: f64,
     ) -> Result<Self, DesignError> {
-        let width = try_transition_width(taps, stride, attenuation_db)?;
-        // Finite and not negative: `try_transition_width` checked what it is made of.
+        let width = transition_width(taps, stride, attenuation_db)?;
+        // Finite and not negative: `transition_width` checked what it is made of.
         if width >= 2.0 {
             return Err(DesignError::TooFewTaps {
                 taps,
@@ -401,38 +371,39 @@ impl Interpolator {
                 attenuation_db,
             });
         }
-        Self::try_new(stride, 1.0 - width / 2.0, try_kaiser_beta(attenuation_db)?)
+        Self::new(stride, 1.0 - width / 2.0, kaiser_beta(attenuation_db)?)
     }
 
-    /// [`Self::try_for_attenuation`], for arguments known to be valid.
-    ///
-    /// # Panics
-    /// With the [`DesignError`] message where [`Self::try_for_attenuation`] returns an
-    /// error; in particular if `taps` are too few for that attenuation at this stride (the
-    /// transition band would not fit below the input Nyquist frequency).
-    pub fn for_attenuation(stride: usize, taps: usize, attenuation_db: f64) -> Self {
-        Self::try_for_attenuation(stride, taps, attenuation_db)
-            .unwrap_or_else(|e| panic!("Interpolator::for_attenuation: {e}"))
+    /// The upsampling factor `S` (the layer's stride), at least 1.
+    pub const fn stride(&self) -> usize {
+        self.stride
+    }
+
+    /// The cutoff (the middle of the transition band), a fraction of the input Nyquist
+    /// frequency in `(0, 1]`.
+    pub const fn cutoff(&self) -> f64 {
+        self.cutoff
+    }
+
+    /// The Kaiser window's shape, in `[0, MAX_BETA]`: 0 is rectangular; larger trades a
+    /// wider transition band for more attenuation ([`kaiser_beta`]).
+    pub const fn beta(&self) -> f64 {
+        self.beta
     }
 
     /// Writes the taps, as many as `taps` holds, in `f64`, scaled to sum to `S`. Every
-    /// tap is finite, and they sum to `S` (to rounding) for every design [`Self::try_new`]
-    /// accepts, of any length from 1.
-    ///
-    /// # Errors
-    /// The errors of [`Self::try_new`], for a design whose public fields break its rules;
-    /// nothing is written then.
-    pub fn try_fill(&self, taps: &mut [f64]) -> Result<(), DesignError> {
-        self.check()?;
+    /// tap is finite, and they sum to `S` (to rounding) for every design, of any length
+    /// from 1; an empty `taps` is left as it is.
+    pub fn fill(&self, taps: &mut [f64]) {
         let n = taps.len();
         if n == 0 {
-            return Ok(());
+            return;
         }
         // Cutoff in cycles per output sample; it may underflow to 0 for a tiny cutoff or a
         // huge stride, and then every sinc below is 1: the taps are the window.
         let fc = self.cutoff * 0.5 / self.stride as f64;
         let centre = (n - 1) as f64 / 2.0;
-        // Finite and at least 1: `beta <= MAX_BETA`.
+        // Finite and at least 1: `new` checked `beta <= MAX_BETA`.
         let norm = bessel_i0(self.beta);
         let mut sum = 0.0;
         for (k, tap) in taps.iter_mut().enumerate() {
@@ -457,37 +428,13 @@ impl Interpolator {
         for tap in taps.iter_mut() {
             *tap = *tap / sum * self.stride as f64;
         }
-        Ok(())
-    }
-
-    /// [`Self::try_fill`], for a design known to be valid (one from [`Self::new`],
-    /// [`Self::try_new`] or the `for_attenuation` constructors always is).
-    ///
-    /// # Panics
-    /// With the [`DesignError`] message if the public fields break the rules of
-    /// [`Self::try_new`].
-    pub fn fill(&self, taps: &mut [f64]) {
-        self.try_fill(taps)
-            .unwrap_or_else(|e| panic!("Interpolator::fill: {e}"));
     }
 
     /// `K` taps as `f32`, ready for `from_torch` (`[[taps]]` for a mono layer, one row per
-    /// channel for a depthwise one). Finite, as [`Self::try_fill`]'s.
-    ///
-    /// # Errors
-    /// As [`Self::try_fill`].
-    pub fn try_taps<const K: usize>(&self) -> Result<[f32; K], DesignError> {
-        let mut t = [0.0f64; K];
-        self.try_fill(&mut t)?;
-        Ok(t.map(|v| v as f32))
-    }
-
-    /// [`Self::try_taps`], for a design known to be valid.
-    ///
-    /// # Panics
-    /// As [`Self::fill`].
+    /// channel for a depthwise one). Finite, as [`Self::fill`]'s.
     pub fn taps<const K: usize>(&self) -> [f32; K] {
-        self.try_taps()
-            .unwrap_or_else(|e| panic!("Interpolator::taps: {e}"))
+        let mut t = [0.0f64; K];
+        self.fill(&mut t);
+        t.map(|v| v as f32)
     }
 }

@@ -35,7 +35,9 @@
 //!   wrapping mode.
 //!
 //! Saturation is the only non-linearity. [`Q15::taps_for`] and [`Q31::taps_for`] quantise
-//! a designed filter with the headroom that rules it out for any input.
+//! a designed filter with the headroom that rules it out for any input, or return a
+//! [`QuantiseError`] saying why they cannot (a stride of 0, a tap that is not finite, taps
+//! that all round to zero).
 //!
 //! ```
 //! use conv_transpose::{ConvTranspose1d, Q15};
@@ -191,14 +193,19 @@ macro_rules! fixed {
                                 "};"
                             )]
             ///
-            /// let taps = Interpolator::for_attenuation(3, 48, 60.0).taps::<48>(); // sums to 3
-            #[doc = concat!("let q = ", stringify!($name), "::try_taps_for(&taps, 3).unwrap();")]
+            /// let taps = Interpolator::for_attenuation(3, 48, 60.0)?.taps::<48>(); // sums to 3
+            #[doc = concat!("let q = ", stringify!($name), "::taps_for(&taps, 3)?;")]
             /// assert!(q.gain < 1.0 && q.gain > 0.5); // the phases' |taps| sum to about 1.58
+            /// for r in 0..3 {
+            ///     let l1: i64 = q.taps[r..].iter().step_by(3).map(|w| i64::from(w.to_bits()).abs()).sum();
+            #[doc = concat!("    assert!(l1 <= i64::from(", stringify!($bits), "::MAX));")]
+            /// }
             ///
             /// let mut broken = taps;
             /// broken[7] = f32::NAN;
-            #[doc = concat!("let e = ", stringify!($name), "::try_taps_for(&broken, 3);")]
+            #[doc = concat!("let e = ", stringify!($name), "::taps_for(&broken, 3);")]
             /// assert_eq!(e, Err(QuantiseError::NonFiniteTap { index: 7 }));
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
             /// ```
             ///
             /// # Errors
@@ -208,7 +215,7 @@ macro_rules! fixed {
             /// [`QuantiseError::Vanishes`] if the taps are not all zero but every one
             /// rounds to zero (they are too small for the format, or a phase's many small
             /// taps force a gain that leaves each below half a unit).
-            pub fn try_taps_for<const K: usize>(
+            pub fn taps_for<const K: usize>(
                 taps: &[f32; K],
                 stride: usize,
             ) -> Result<Quantised<Self, K>, QuantiseError> {
@@ -263,29 +270,6 @@ macro_rules! fixed {
                     gain *= 1.0 - 1.0 / full;
                 }
             }
-
-            /// [`Self::try_taps_for`], for taps known to be finite and a stride known to
-            /// be at least 1.
-            ///
-            /// ```
-            /// use conv_transpose::{design::Interpolator, Q15};
-            ///
-            /// let taps = Interpolator::for_attenuation(3, 48, 60.0).taps::<48>(); // sums to 3
-            /// let q = Q15::taps_for(&taps, 3);
-            /// assert!(q.gain < 1.0 && q.gain > 0.5); // the phases' |taps| sum to about 1.58
-            /// for r in 0..3 {
-            ///     let l1: i32 = q.taps[r..].iter().step_by(3).map(|w| i32::from(w.to_bits()).abs()).sum();
-            ///     assert!(l1 <= i32::from(i16::MAX));
-            /// }
-            /// ```
-            ///
-            /// # Panics
-            /// With the [`QuantiseError`] message where [`Self::try_taps_for`] returns an
-            /// error: if `stride` is zero, a tap is NaN or infinite, or every tap rounds
-            /// to zero though not every tap is zero.
-            pub fn taps_for<const K: usize>(taps: &[f32; K], stride: usize) -> Quantised<Self, K> {
-                Self::try_taps_for(taps, stride).unwrap_or_else(|e| panic!("taps_for: {e}"))
-            }
         }
 
         impl fmt::Debug for $name {
@@ -333,7 +317,7 @@ pub struct Quantised<T, const K: usize> {
     pub gain: f64,
 }
 
-/// Why [`Q15::try_taps_for`] or [`Q31::try_taps_for`] refused a filter.
+/// Why [`Q15::taps_for`] or [`Q31::taps_for`] refused a filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "defmt", derive(defmt::Format))]
 #[non_exhaustive]
