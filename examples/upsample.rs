@@ -188,15 +188,17 @@ impl From<Error> for Failure {
 /// Returns whether every backend agreed with the default one.
 fn run(args: &Args) -> Result<bool, Failure> {
     // The layer's filter and the reference's, with the same passband edge.
-    let design = Interpolator::for_attenuation(S, K, ATTENUATION_DB);
-    let width = transition_width(K, S, ATTENUATION_DB);
-    let edge = design.cutoff - width / 2.0; // of the input Nyquist
+    let design = Interpolator::for_attenuation(S, K, ATTENUATION_DB).unwrap();
+    let width = transition_width(K, S, ATTENUATION_DB).unwrap();
+    let edge = design.cutoff() - width / 2.0; // of the input Nyquist
     let nyquist = RATE_IN as f64 / 2.0;
     let layer_taps: [f32; K] = design.taps();
     let layer = Upsampler::from_torch(&[[layer_taps]], None);
-    let ref_width = transition_width(REF_TAPS, S, REF_DB);
+    let ref_width = transition_width(REF_TAPS, S, REF_DB).unwrap();
     let mut ref_taps = vec![0.0; REF_TAPS];
-    Interpolator::new(S, edge + ref_width / 2.0, kaiser_beta(REF_DB)).fill(&mut ref_taps);
+    Interpolator::new(S, edge + ref_width / 2.0, kaiser_beta(REF_DB).unwrap())
+        .unwrap()
+        .fill(&mut ref_taps);
 
     let (name, input) = match &args.input {
         None => ("synthetic".to_string(), synthesise()),
@@ -226,10 +228,10 @@ fn run(args: &Args) -> Result<bool, Failure> {
     );
     println!(
         "  filter    Kaiser sinc, {ATTENUATION_DB:.0} dB (beta {:.2}), cutoff {:.4} x 8 kHz: passband to {:.0} Hz, stopband from {:.0} Hz",
-        design.beta,
-        design.cutoff,
+        design.beta(),
+        design.cutoff(),
         nyquist * edge,
-        nyquist * (design.cutoff + width / 2.0)
+        nyquist * (design.cutoff() + width / 2.0)
     );
     println!(
         "  stream    blocks of {BLOCK} frames (10 ms) -> {} frames; latency {} output frames ({:.1} ms), flush {} frames",
@@ -356,8 +358,10 @@ fn run(args: &Args) -> Result<bool, Failure> {
 /// Q15 speed of every backend. Returns whether the SNR reaches [`Q15_MIN_SNR_DB`] and
 /// every backend gives the portable kernel's bits.
 fn q15() -> Result<bool, Failure> {
-    let taps: [f32; K] = Interpolator::for_attenuation(S, K, ATTENUATION_DB).taps();
-    let q = Q15::taps_for(&taps, S);
+    let taps: [f32; K] = Interpolator::for_attenuation(S, K, ATTENUATION_DB)
+        .unwrap()
+        .taps();
+    let q = Q15::taps_for(&taps, S).unwrap();
     let layer = UpsamplerQ15::from_torch(&[[q.taps]], None);
     let frames = RATE_IN as usize; // 1 s
     let sine: Vec<f64> = (0..frames)

@@ -99,10 +99,16 @@ fn main() {
     std::fs::copy(memory, out_dir.join("memory.x")).unwrap();
     println!("cargo:rustc-link-search={}", out_dir.display());
 
-    let mono_taps: [f32; MONO_K] = Interpolator::for_attenuation(MONO_S, MONO_K, 60.0).taps();
+    let mono_taps: [f32; MONO_K] = Interpolator::for_attenuation(MONO_S, MONO_K, 60.0)
+        .expect("the mono x3 filter design (60 dB)")
+        .taps();
     let stereo_taps: [[f32; STEREO_K]; 2] = [
-        Interpolator::for_attenuation(STEREO_S, STEREO_K, 70.0).taps(),
-        Interpolator::new(STEREO_S, 0.5, 4.0).taps(),
+        Interpolator::for_attenuation(STEREO_S, STEREO_K, 70.0)
+            .expect("the stereo filter design of channel 0 (70 dB)")
+            .taps(),
+        Interpolator::new(STEREO_S, 0.5, 4.0)
+            .expect("the stereo filter design of channel 1 (cutoff 0.5, beta 4)")
+            .taps(),
     ];
 
     let perturb = std::env::var("FIRMWARE_PERTURB").is_ok_and(|v| v == "1");
@@ -168,7 +174,7 @@ fn main() {
     }
 
     // Mono x3 in Q15: the same design, quantised with the headroom.
-    let q = Q15::taps_for(&mono_taps, MONO_S);
+    let q = Q15::taps_for(&mono_taps, MONO_S).expect("quantising the mono x3 taps to Q15");
     let q_taps: [i16; MONO_K] = q.taps.map(Q15::to_bits);
     writeln!(
         out,

@@ -35,7 +35,9 @@
 //!   wrapping mode.
 //!
 //! Saturation is the only non-linearity. [`Q15::taps_for`] and [`Q31::taps_for`] quantise
-//! a designed filter with the headroom that rules it out for any input.
+//! a designed filter with the headroom that rules it out for any input, or return a
+//! [`QuantiseError`] saying why they cannot (a stride of 0, a tap that is not finite, taps
+//! that all round to zero).
 //!
 //! ```
 //! use conv_transpose::{ConvTranspose1d, Q15};
@@ -174,31 +176,63 @@ macro_rules! fixed {
             /// units, and then `|y| <= sum |w| * 1`. A filter that already has that
             /// headroom is quantised as it is (`gain == 1`); otherwise it is scaled down
             /// by `gain` first (the output level drops by `20 log10(gain)` dB), and nudged
-            /// further if rounding ate the margin. A layer using these taps needs no bias,
-            /// or a bias within what is left.
+            /// further (by factors of `1 - 2^-FRAC_BITS`) if rounding ate the margin. A
+            /// layer using these taps needs no bias, or a bias within what is left. A
+            /// filter of zeros quantises to zeros.
+            ///
+            /// The time is proportional to the number of taps `K`, whatever the stride:
+            /// only the `min(S, K)` phases that hold taps are visited, and each pass over
+            /// them reads every tap once. Rounding can exceed a phase's budget by at most
+            /// half a raw unit per tap, and each nudge takes about one unit off, so there
+            /// are at most `ceil(K / S) / 2 + 1` passes.
             ///
             /// ```
-            /// use conv_transpose::{design::Interpolator, Q15};
+            #[doc = concat!(
+                                "use conv_transpose::{design::Interpolator, fixed::QuantiseError, ",
+                                stringify!($name),
+                                "};"
+                            )]
             ///
-            /// let taps = Interpolator::for_attenuation(3, 48, 60.0).taps::<48>(); // sums to 3
-            /// let q = Q15::taps_for(&taps, 3);
+            /// let taps = Interpolator::for_attenuation(3, 48, 60.0)?.taps::<48>(); // sums to 3
+            #[doc = concat!("let q = ", stringify!($name), "::taps_for(&taps, 3)?;")]
             /// assert!(q.gain < 1.0 && q.gain > 0.5); // the phases' |taps| sum to about 1.58
             /// for r in 0..3 {
-            ///     let l1: i32 = q.taps[r..].iter().step_by(3).map(|w| i32::from(w.to_bits()).abs()).sum();
-            ///     assert!(l1 <= i32::from(i16::MAX));
+            ///     let l1: i64 = q.taps[r..].iter().step_by(3).map(|w| i64::from(w.to_bits()).abs()).sum();
+            #[doc = concat!("    assert!(l1 <= i64::from(", stringify!($bits), "::MAX));")]
             /// }
+            ///
+            /// let mut broken = taps;
+            /// broken[7] = f32::NAN;
+            #[doc = concat!("let e = ", stringify!($name), "::taps_for(&broken, 3);")]
+            /// assert_eq!(e, Err(QuantiseError::NonFiniteTap { index: 7 }));
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
             /// ```
             ///
-            /// # Panics
-            /// If `stride` is zero.
-            pub fn taps_for<const K: usize>(taps: &[f32; K], stride: usize) -> Quantised<Self, K> {
-                assert!(stride > 0, "taps_for: stride must be at least 1");
+            /// # Errors
+            /// [`QuantiseError::StrideZero`]; [`QuantiseError::NonFiniteTap`] for the
+            /// first tap that is NaN or infinite (rather than quantising NaN to 0, or
+            /// an infinite tap to a gain of 0 and every tap to 0);
+            /// [`QuantiseError::Vanishes`] if the taps are not all zero but every one
+            /// rounds to zero (they are too small for the format, or a phase's many small
+            /// taps force a gain that leaves each below half a unit).
+            pub fn taps_for<const K: usize>(
+                taps: &[f32; K],
+                stride: usize,
+            ) -> Result<Quantised<Self, K>, QuantiseError> {
+                if stride == 0 {
+                    return Err(QuantiseError::StrideZero);
+                }
+                if let Some(index) = taps.iter().position(|t| !t.is_finite()) {
+                    return Err(QuantiseError::NonFiniteTap { index });
+                }
+                // Phases `K..S` hold no taps; phase `r < K` holds `taps[r], taps[r + S], ..`.
+                let phases = stride.min(K);
                 let limit = <$bits>::MAX as i64;
                 let worst = |q: &[Self; K]| -> i64 {
-                    (0..stride)
+                    (0..phases)
                         .map(|r| {
-                            q.iter()
-                                .skip(r)
+                            q[r..]
+                                .iter()
                                 .step_by(stride)
                                 .map(|w| (w.0 as i64).abs())
                                 .sum::<i64>()
@@ -206,10 +240,11 @@ macro_rules! fixed {
                         .max()
                         .unwrap_or(0)
                 };
-                let worst_f = (0..stride)
+                // Finite: `K` finite `f32` magnitudes sum far below `f64::MAX`.
+                let worst_f = (0..phases)
                     .map(|r| {
-                        taps.iter()
-                            .skip(r)
+                        taps[r..]
+                            .iter()
                             .step_by(stride)
                             .map(|&w| libm::fabs(w as f64))
                             .sum::<f64>()
@@ -227,7 +262,10 @@ macro_rules! fixed {
                         *q = Self::from_f64(t as f64 * gain);
                     }
                     if worst(&q) <= limit {
-                        return Quantised { taps: q, gain };
+                        if q.iter().all(|w| w.0 == 0) && taps.iter().any(|&t| t != 0.0) {
+                            return Err(QuantiseError::Vanishes);
+                        }
+                        return Ok(Quantised { taps: q, gain });
                     }
                     gain *= 1.0 - 1.0 / full;
                 }
@@ -275,9 +313,43 @@ fixed!(
 pub struct Quantised<T, const K: usize> {
     /// The quantised taps, in the order given.
     pub taps: [T; K],
-    /// The factor the taps were multiplied by before rounding (`<= 1`).
+    /// The factor the taps were multiplied by before rounding (in `(0, 1]`).
     pub gain: f64,
 }
+
+/// Why [`Q15::taps_for`] or [`Q31::taps_for`] refused a filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
+pub enum QuantiseError {
+    /// The stride is 0; it must be at least 1.
+    StrideZero,
+    /// A tap is NaN or infinite; every tap must be a finite number.
+    NonFiniteTap {
+        /// The index of the first such tap.
+        index: usize,
+    },
+    /// The taps are not all zero, but every one of them rounds to zero.
+    Vanishes,
+}
+
+impl fmt::Display for QuantiseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            QuantiseError::StrideZero => write!(f, "the stride must be at least 1, not 0"),
+            QuantiseError::NonFiniteTap { index } => write!(
+                f,
+                "tap {index} is NaN or infinite; every tap must be finite"
+            ),
+            QuantiseError::Vanishes => write!(
+                f,
+                "every tap rounds to zero in this format, though not every tap is zero"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for QuantiseError {}
 
 /// The exact Q15 output: `sat16(acc >> 15)`.
 #[inline(always)]

@@ -79,7 +79,8 @@
 //! # Fixed point
 //! [`Q15`] and [`Q31`] are element types of the same layers, with CMSIS-DSP's
 //! interpolator arithmetic made exact (one shift and saturation per output), so every
-//! backend gives the same bits; see [`fixed`].
+//! backend gives the same bits; see [`fixed`]. [`Q15::taps_for`] / [`Q31::taps_for`]
+//! quantise a designed filter with headroom, or return a [`QuantiseError`] saying why not.
 //!
 //! # Activations and chains
 //! `forward_act(&x, &mut y, act)` fuses [`Relu`], [`LeakyRelu`] or [`Tanh`] into the pass:
@@ -95,8 +96,8 @@
 //! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
 //! and together they write exactly `forward` over the whole signal. [`ChunkStream`] takes
 //! pieces of any length. [`stream_state!`], [`chunk_stream!`] and [`chain!`] name these
-//! types from the layer types alone. [`design`] makes Kaiser-windowed sinc interpolators for
-//! upsampling layers, in `no_std`.
+//! types from the layer types alone. [`design`] makes Kaiser-windowed sinc interpolators
+//! for upsampling layers, in `no_std`; an argument it refuses gives a [`DesignError`].
 //!
 //! # Crate features
 //! - `std` (default): run-time CPU detection for [`Backend::best`] (cached after the first
@@ -105,8 +106,8 @@
 //!   `#![no_std]` with no allocator, and the backend is chosen at compile time.
 //! - `libm`: float maths without `std` through the `libm` crate (it turns on `num-traits`'
 //!   `libm` backend, so `num_traits::Float` works for `f32`/`f64` in firmware).
-//! - `defmt`: `defmt::Format` for [`Geometry`], [`Error`], [`Q15`] and [`Q31`], to log them
-//!   from firmware.
+//! - `defmt`: `defmt::Format` for [`Geometry`], [`Error`], [`DesignError`],
+//!   [`QuantiseError`], [`Q15`] and [`Q31`], to log them from firmware.
 #![no_std]
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -133,8 +134,9 @@ pub use activation::{Activation, Identity, LeakyRelu, Relu, Tanh};
 pub use backend::{Backend, UnknownBackend};
 pub use chain::{Chain, Layer};
 pub use chunk::ChunkStream;
+pub use design::DesignError;
 pub use error::Error;
-pub use fixed::{Q15, Q31};
+pub use fixed::{QuantiseError, Q15, Q31};
 pub use geometry::{output_padding_for, Geometry};
 pub use kernels::element::Element;
 pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};

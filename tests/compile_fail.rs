@@ -1,4 +1,5 @@
-//! Invalid shapes do not compile, and the error names the rule (tests/ui/*.stderr).
+//! Invalid shapes do not compile, and the error names the rule (tests/ui/*.stderr); nor
+//! does a filter design built or changed field by field, past `Interpolator::new`'s checks.
 //!
 //! trybuild only type-checks unless a `pass` case is present; with one it builds every
 //! case, so the checks that fire at monomorphisation (a `forward` output of the wrong

@@ -383,8 +383,10 @@ fn conversions_round_and_saturate() {
 fn designed_taps_with_headroom_never_saturate() {
     use conv_transpose::design::Interpolator;
     type Up = GroupedConvTranspose1d<64, 1, 1, 1, 48, 3, 0, 1, 0, Q15>;
-    let taps = Interpolator::for_attenuation(3, 48, 60.0).taps::<48>();
-    let q = Q15::taps_for(&taps, 3);
+    let taps = Interpolator::for_attenuation(3, 48, 60.0)
+        .unwrap()
+        .taps::<48>();
+    let q = Q15::taps_for(&taps, 3).unwrap();
     let up = Up::from_torch(&[[q.taps]], None);
     // The worst input for each phase: the signs of its taps, at full scale.
     for r in 0..3 {
@@ -413,6 +415,215 @@ fn designed_taps_with_headroom_never_saturate() {
         );
     }
     // For the float filter, Q31 headroom too.
-    let q31 = Q31::taps_for(&taps, 3);
+    let q31 = Q31::taps_for(&taps, 3).unwrap();
     assert!((q31.gain - q.gain).abs() < 1e-3);
+}
+
+/// `taps_for` refuses what it cannot quantise (a stride of 0, a NaN or infinite tap, taps
+/// that all round to zero) with the error that names it, in debug and release alike; a
+/// stride beyond the taps gives each tap its own phase, however huge (2^26, `usize::MAX`);
+/// every other extreme tap value and stride gives taps with the promised headroom.
+mod quantiser_refusals {
+    use conv_transpose::design::Interpolator;
+    use conv_transpose::fixed::{QuantiseError, Quantised};
+    use conv_transpose::{Q15, Q31};
+
+    const BIG: usize = 1 << 26;
+
+    macro_rules! quantiser {
+        ($m:ident, $t:ty, $bits:ty) => {
+            mod $m {
+                use super::*;
+
+                const LIMIT: i64 = <$bits>::MAX as i64;
+
+                fn designed() -> [f32; 48] {
+                    Interpolator::for_attenuation(3, 48, 60.0).unwrap().taps()
+                }
+
+                /// The promise: every phase's raw `sum |w|` is within the limit, the gain is
+                /// in `(0, 1]`, and the taps are not all zero.
+                fn check_headroom<const K: usize>(q: &Quantised<$t, K>, stride: usize) {
+                    assert!(q.gain > 0.0 && q.gain <= 1.0, "gain {}", q.gain);
+                    for r in 0..stride.min(K) {
+                        let l1: i64 = q.taps[r..]
+                            .iter()
+                            .step_by(stride)
+                            .map(|w| i64::from(w.to_bits()).abs())
+                            .sum();
+                        assert!(l1 <= LIMIT, "phase {r}: {l1}");
+                    }
+                    assert!(q.taps.iter().any(|w| w.to_bits() != 0), "all zero");
+                }
+
+                #[test]
+                fn non_finite_taps_are_refused() {
+                    // An infinite tap gave gain 0 and every tap 0; a NaN tap became 0.
+                    for v in [f32::INFINITY, f32::NEG_INFINITY, f32::NAN] {
+                        let mut taps = designed();
+                        taps[5] = v;
+                        let got = <$t>::taps_for(&taps, 3);
+                        assert_eq!(got, Err(QuantiseError::NonFiniteTap { index: 5 }), "{v}");
+                        assert_eq!(
+                            got.unwrap_err().to_string(),
+                            "tap 5 is NaN or infinite; every tap must be finite"
+                        );
+                    }
+                    // The first one is named.
+                    let mut taps = designed();
+                    taps[47] = f32::NAN;
+                    taps[9] = f32::INFINITY;
+                    assert_eq!(
+                        <$t>::taps_for(&taps, 3),
+                        Err(QuantiseError::NonFiniteTap { index: 9 })
+                    );
+                }
+
+                #[test]
+                fn every_extreme_tap_value() {
+                    let values = [
+                        0.0,
+                        f32::MIN_POSITIVE / 2.0,
+                        -1.0,
+                        f32::MAX,
+                        -f32::MAX,
+                        BIG as f32,
+                        usize::MAX as f32,
+                    ];
+                    for v in values {
+                        let mut taps = designed();
+                        taps[5] = v;
+                        let q = <$t>::taps_for(&taps, 3).unwrap_or_else(|e| panic!("{v}: {e}"));
+                        check_headroom(&q, 3);
+                        if v.abs() >= BIG as f32 {
+                            // Its phase (5 % 3) uses the whole budget, nearly all of it on
+                            // the huge tap (Q31 keeps some units for the other taps).
+                            assert!(q.gain < 1e-6, "{v}: {}", q.gain);
+                            let l1: i64 = q.taps[2..]
+                                .iter()
+                                .step_by(3)
+                                .map(|w| i64::from(w.to_bits()).abs())
+                                .sum();
+                            assert!(l1 >= LIMIT - 16, "{v}: {l1}");
+                            let raw = i64::from(q.taps[5].to_bits());
+                            assert!(raw.abs() as f64 >= 0.999_99 * LIMIT as f64, "{v}: {raw}");
+                            assert_eq!(raw > 0, v > 0.0);
+                        }
+                    }
+                }
+
+                #[test]
+                fn vanishing_and_zero_filters() {
+                    // Subnormal taps all round to zero: refused, not an all-zero filter.
+                    let tiny = [f32::MIN_POSITIVE / 2.0; 16];
+                    let got = <$t>::taps_for(&tiny, 2);
+                    assert_eq!(got, Err(QuantiseError::Vanishes));
+                    let msg = got.unwrap_err().to_string();
+                    assert!(msg.contains("every tap rounds to zero"), "{msg}");
+                    // A filter of zeros is what it is.
+                    let q = <$t>::taps_for(&[0.0f32; 16], 2).unwrap();
+                    assert_eq!(q.gain, 1.0);
+                    assert!(q.taps.iter().all(|w| w.to_bits() == 0));
+                    // And no taps at all.
+                    let q = <$t>::taps_for(&[0.0f32; 0], 2).unwrap();
+                    assert_eq!((q.taps.len(), q.gain), (0, 1.0));
+                }
+
+                #[test]
+                fn every_extreme_stride() {
+                    let taps = designed();
+                    let got = <$t>::taps_for(&taps, 0);
+                    assert_eq!(got, Err(QuantiseError::StrideZero));
+                    let msg = got.unwrap_err().to_string();
+                    assert_eq!(msg, "the stride must be at least 1, not 0");
+                    // Stride 1: one phase of all 48 taps, summing to 3 (well beyond 1).
+                    let q = <$t>::taps_for(&taps, 1).unwrap();
+                    check_headroom(&q, 1);
+                    assert!(q.gain < 0.4, "{}", q.gain);
+                    // Strides beyond K: every tap its own phase, so the same quantisation for
+                    // any of them. usize::MAX finishes at all only because phases past K are
+                    // not visited (it took time in the stride before).
+                    let wide = <$t>::taps_for(&taps, 48).unwrap();
+                    check_headroom(&wide, 48);
+                    for stride in [BIG, usize::MAX] {
+                        assert_eq!(<$t>::taps_for(&taps, stride), Ok(wide), "{stride}");
+                    }
+                    // A design for that stride sums to 2^26: scaled down, not refused.
+                    let big: [f32; 48] =
+                        Interpolator::for_attenuation(BIG, 48, 0.0).unwrap().taps();
+                    let q = <$t>::taps_for(&big, BIG).unwrap();
+                    check_headroom(&q, BIG);
+                    assert!(q.gain < 1e-6, "{}", q.gain);
+                }
+
+                #[test]
+                fn huge_strides_give_each_tap_its_own_phase() {
+                    // From stride K up every phase holds one tap, so the headroom asks only
+                    // that each tap fit: the taps are scaled by limit / max |tap| if the
+                    // largest does not fit (else by 1) and rounded, computed here on its
+                    // own. Visiting every phase up to S (as the quantiser once did) took
+                    // seconds at 2^26 and would never end at usize::MAX; speed itself is
+                    // measured in the benchmarks, not here.
+                    let taps = designed();
+                    let full = (1u64 << <$t>::FRAC_BITS) as f64;
+                    let peak = taps.iter().map(|t| f64::from(t.abs())).fold(0.0, f64::max) * full;
+                    let gain = if peak > LIMIT as f64 {
+                        LIMIT as f64 / peak
+                    } else {
+                        1.0
+                    };
+                    let want: [$t; 48] = taps.map(|t| <$t>::from_f64(f64::from(t) * gain));
+                    assert!(want.iter().all(|w| i64::from(w.to_bits()).abs() <= LIMIT));
+                    for stride in [48, 49, 1000, BIG, usize::MAX] {
+                        let q = <$t>::taps_for(&taps, stride).unwrap();
+                        assert_eq!(q.gain, gain, "{stride}");
+                        assert_eq!(q.taps, want, "{stride}");
+                        check_headroom(&q, stride);
+                    }
+                }
+            }
+        };
+    }
+
+    quantiser!(q15, Q15, i16);
+    quantiser!(q31, Q31, i32);
+
+    #[test]
+    fn many_small_taps_in_one_phase_vanish_in_q15() {
+        // 98304 taps of 1/98304 sum to 1: the gain needed for the headroom leaves each at a
+        // third of a Q15 unit, so all of them round to zero. Q31 has the resolution.
+        const K: usize = 98_304;
+        std::thread::Builder::new()
+            .stack_size(64 << 20)
+            .spawn(|| {
+                let taps: Box<[f32; K]> = vec![1.0 / K as f32; K].try_into().unwrap();
+                assert_eq!(Q15::taps_for(&taps, 1), Err(QuantiseError::Vanishes));
+                let q = Q31::taps_for(&taps, 1).unwrap();
+                assert!(q.taps.iter().all(|w| w.to_bits() > 0));
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn errors_name_their_rule() {
+        for (e, want) in [
+            (
+                QuantiseError::StrideZero,
+                "the stride must be at least 1, not 0",
+            ),
+            (
+                QuantiseError::NonFiniteTap { index: 3 },
+                "tap 3 is NaN or infinite; every tap must be finite",
+            ),
+            (
+                QuantiseError::Vanishes,
+                "every tap rounds to zero in this format, though not every tap is zero",
+            ),
+        ] {
+            assert_eq!(e.to_string(), want);
+            let _: &dyn std::error::Error = &e;
+        }
+    }
 }
