@@ -52,7 +52,9 @@ impl Geometry {
 
     /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where the geometry breaks
     /// any rule the layer types enforce: a zero size, channels that the groups do not
-    /// divide, `OP >= max(S, D)`, fewer than one output frame, or a length that overflows.
+    /// divide, `OP >= max(S, D)`, fewer than one output frame, or an uncropped length
+    /// `(L-1)*S + D*(K-1) + OP + 1` or a crop `2*P` beyond `usize::MAX` (the kernels
+    /// index the uncropped result).
     pub const fn len_out(&self) -> Option<usize> {
         if self.in_channels == 0
             || self.out_channels == 0
@@ -109,9 +111,10 @@ impl Geometry {
 /// PyTorch accepts a wanted length between the unpadded length
 /// `(L-1)*S - 2*P + D*(K-1) + 1` and that plus `S - 1`, and uses the difference as the
 /// output padding. Returns `None` where PyTorch raises an error (`wanted` outside that
-/// range, or any of `len_in`, `kernel`, `stride`, `dilation` zero) and for `wanted == 0`,
-/// which no layer of this crate produces. The result is always a legal `OP` (it is below
-/// `S`, hence below `max(S, D)`).
+/// range, or any of `len_in`, `kernel`, `stride`, `dilation` zero), for `wanted == 0`,
+/// and where the layer would have an uncropped length beyond `usize::MAX`
+/// ([`Geometry::len_out`]): no layer of this crate produces those. The result is always
+/// a legal `OP` (it is below `S`, hence below `max(S, D)`).
 ///
 /// ```
 /// use conv_transpose::{output_padding_for, ConvTranspose1d};

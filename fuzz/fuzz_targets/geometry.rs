@@ -57,8 +57,28 @@ fn reference_len(g: &Geometry) -> Option<usize> {
     if op >= s && op >= d {
         return None;
     }
-    let n = (l - 1) * s - 2 * p + d * (k - 1) + op + 1;
+    // The kernels index the uncropped result, so it and the crop must fit a `usize`
+    // (a product of two `usize`s that passes `i128::MAX` certainly does not).
+    let full = (l - 1)
+        .checked_mul(s)?
+        .checked_add((k - 1).checked_mul(d)?)?
+        + op
+        + 1;
+    let max = usize::MAX as i128;
+    if full > max || 2 * p > max {
+        return None;
+    }
+    let n = full - 2 * p;
     (n >= 1).then(|| usize::try_from(n).ok()).flatten()
+}
+
+/// `(L-1)*S - 2*P + D*(K-1) + 1`, or `None` where it is beyond any `usize` (a product
+/// passes `i128::MAX`).
+fn unpadded(l: usize, k: usize, s: usize, p: usize, d: usize) -> Option<i128> {
+    let [l, k, s, p, d] = [l, k, s, p, d].map(|v| v as i128);
+    ((l - 1).checked_mul(s)? - 2 * p)
+        .checked_add((k - 1).checked_mul(d)?)?
+        .checked_add(1)
 }
 
 fuzz_target!(|input: Input| {
@@ -78,30 +98,51 @@ fuzz_target!(|input: Input| {
         assert_eq!(g.in_per_group(), g.in_channels / g.groups);
         assert_eq!(g.out_per_group(), g.out_channels / g.groups);
     }
-    let flops = 2u128
-        * g.len_in as u128
-        * g.in_channels as u128
-        * g.out_per_group() as u128
-        * g.kernel as u128;
-    assert_eq!(g.flops() as u128, flops.min(usize::MAX as u128));
+    // The exact product, saturated at `usize::MAX` (zero if any factor is).
+    let factors = [g.len_in, g.in_channels, g.out_per_group(), g.kernel];
+    let flops = if factors.contains(&0) {
+        0
+    } else {
+        factors
+            .into_iter()
+            .try_fold(2u128, |a, v| a.checked_mul(v as u128))
+            .map_or(usize::MAX, |f| usize::try_from(f).unwrap_or(usize::MAX))
+    };
+    assert_eq!(g.flops(), flops);
 
     // `output_padding_for`: the OP whose layer gives `wanted` frames, if PyTorch allows one.
     let (l, k, s, p, d) = (g.len_in, g.kernel, g.stride, g.padding, g.dilation);
     let wanted = input.wanted.get();
     let got = output_padding_for(l, k, s, p, d, wanted);
     let valid = l > 0 && k > 0 && s > 0 && d > 0 && wanted > 0;
-    let unpadded = (l as i128 - 1) * s as i128 - 2 * p as i128 + d as i128 * (k as i128 - 1) + 1;
-    let op = wanted as i128 - unpadded;
-    let want = (valid && (0..s as i128).contains(&op)).then_some(op as usize);
+    // PyTorch's choice, where the crate has a layer of that shape (its uncropped length
+    // fits a `usize`).
+    let mono = Geometry {
+        in_channels: 1,
+        out_channels: 1,
+        groups: 1,
+        ..g
+    };
+    let want = if valid {
+        unpadded(l, k, s, p, d)
+            .map(|u| wanted as i128 - u)
+            .filter(|op| (0..s as i128).contains(op))
+            .map(|op| op as usize)
+            .filter(|&op| {
+                reference_len(&Geometry {
+                    output_padding: op,
+                    ..mono
+                }) == Some(wanted)
+            })
+    } else {
+        None
+    };
     assert_eq!(got, want, "L {l} K {k} S {s} P {p} D {d} wanted {wanted}");
     if let Some(op) = got {
         // The layer with that OP exists and has exactly `wanted` frames.
         let layer = Geometry {
             output_padding: op,
-            in_channels: 1,
-            out_channels: 1,
-            groups: 1,
-            ..g
+            ..mono
         };
         assert_eq!(layer.len_out(), Some(wanted));
     }
