@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Q15 table of docs/fixed-point.md: the demo's layer (K = 145, S = 3, 90 dB) in Q15,
-# from `cargo run --release --example upsample -- --q15`.
+# from `cargo run --release -p upsample -- --q15`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=$(cargo run --release -q --example upsample -- --q15 2>/dev/null)
+out=$(cargo run --release -q -p upsample -- --q15 2>/dev/null)
 gain=$(echo "$out" | sed -n 's/.*taps quantised with headroom (gain \([0-9.]*\), \([-0-9.]*\) dB).*/\1 (\2 dB)/p')
 snr=$(echo "$out" | sed -n 's/^ *SNR \([0-9.]*\) dB against the f64 result of the same layer.*/\1/p')
 snr_taps=$(echo "$out" | sed -n 's/^ *\([0-9.]*\) dB against the unquantised filter.*/\1/p')

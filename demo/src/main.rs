@@ -1,11 +1,11 @@
-//! Upsample 16 kHz audio x3 to 48 kHz through the streaming API, in 10 ms blocks, and
-//! measure what came out.
+//! The demo: upsample 16 kHz audio x3 to 48 kHz through the streaming API, in 10 ms
+//! blocks, and measure what came out.
 //!
 //! ```text
-//! cargo run --release --example upsample                       # a synthetic test signal
-//! cargo run --release --example upsample -- in.wav             # a 16 kHz WAV file
-//! cargo run --release --example upsample -- in.wav --out up.wav --plot spectrum.png
-//! cargo run --release --example upsample -- --q15              # and the same layer in Q15
+//! cargo run --release -p upsample                       # a synthetic test signal
+//! cargo run --release -p upsample -- in.wav             # a 16 kHz WAV file
+//! cargo run --release -p upsample -- in.wav --out up.wav --plot spectrum.png
+//! cargo run --release -p upsample -- --q15              # and the same layer in Q15
 //! ```
 //!
 //! The upsampler is one mono layer, `ConvTranspose1d<160, 1, 1, 145, 3, 72, 1, 2>`: blocks
@@ -32,11 +32,11 @@
 //!
 //! What it prints:
 //! - **images**: for the synthetic signal, the level of each tone's images at 16 kHz - f
-//!   and 16 kHz + f relative to the tone (Goertzel on the Hann-windowed output; at 48 kHz
-//!   the images at 32 kHz -/+ f fall on the same two frequencies). For any input, the
-//!   energy of the output above 8 kHz relative to its energy below, and the highest bin
-//!   above 8 kHz relative to the highest below (from the averaged spectrum that is
-//!   plotted: Hann windows of 6144 samples, 7.8 Hz bins).
+//!   and 16 kHz + f relative to the tone (in the spectrum of the whole output under one
+//!   Hann window, 0.32 Hz bins; at 48 kHz the images at 32 kHz -/+ f fall on the same two
+//!   frequencies). For any input, the energy of the output above 8 kHz relative to its
+//!   energy below, and the highest bin above 8 kHz relative to the highest below (from
+//!   the averaged spectrum that is plotted: Hann windows of 6144 samples, 7.8 Hz bins).
 //! - **SNR** of the f32 streaming output against an f64 reference computed here: a
 //!   1201-tap Kaiser-windowed sinc at 150 dB with the same passband edge (6.03 kHz),
 //!   applied by a plain f64 polyphase loop to the same f32 input samples with the same
@@ -66,15 +66,22 @@
 use std::f64::consts::PI;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
-use conv_transpose::design::{kaiser_beta, transition_width, Interpolator};
-use conv_transpose::{output_padding_for, Backend, ConvTranspose1d, Error, StreamState, Q15};
+use conv_transpose::design::{kaiser_beta, transition_width, DesignError, Interpolator};
+use conv_transpose::{
+    output_padding_for, Backend, ConvTranspose1d, Error, QuantiseError, StreamState,
+};
 
-#[path = "upsample/plot.rs"]
+use progress::Progress;
+
+// The root of an example is a file, so its modules' paths are spelled out.
 mod plot;
-#[path = "upsample/spectrum.rs"]
+mod progress;
+mod q15;
+mod reference;
 mod spectrum;
+mod speed;
+mod wav;
 
 const RATE_IN: u32 = 16_000;
 const S: usize = 3;
@@ -93,10 +100,6 @@ const OP: usize = match output_padding_for(BLOCK, K, S, P, 1, BLOCK * S) {
 };
 type Upsampler = ConvTranspose1d<BLOCK, 1, 1, K, S, P, 1, OP>;
 type State = StreamState<f32, 1, { Upsampler::STREAM_FRAMES }>;
-/// The same layer in Q15.
-type UpsamplerQ15 = ConvTranspose1d<BLOCK, 1, 1, K, S, P, 1, OP, Q15>;
-/// The Q15 figure the example insists on.
-const Q15_MIN_SNR_DB: f64 = 80.0;
 
 /// The reference: 3 * 400 + 1 taps (400 input frames each side of the centre), 150 dB.
 const REF_TAPS: usize = 1201;
@@ -125,7 +128,9 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/upsample");
+    // The workspace's target directory (this package sits one level below its root).
+    let package = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = package.parent().unwrap_or(package).join("target/upsample");
     let mut args = Args {
         input: None,
         out: dir.join("upsampled.wav"),
@@ -185,24 +190,34 @@ impl From<Error> for Failure {
     }
 }
 
+impl From<DesignError> for Failure {
+    fn from(e: DesignError) -> Failure {
+        Failure::Other(format!("filter design: {e}"))
+    }
+}
+
+impl From<QuantiseError> for Failure {
+    fn from(e: QuantiseError) -> Failure {
+        Failure::Other(format!("Q15 taps: {e}"))
+    }
+}
+
 /// Returns whether every backend agreed with the default one.
 fn run(args: &Args) -> Result<bool, Failure> {
     // The layer's filter and the reference's, with the same passband edge.
-    let design = Interpolator::for_attenuation(S, K, ATTENUATION_DB).unwrap();
-    let width = transition_width(K, S, ATTENUATION_DB).unwrap();
+    let design = Interpolator::for_attenuation(S, K, ATTENUATION_DB)?;
+    let width = transition_width(K, S, ATTENUATION_DB)?;
     let edge = design.cutoff() - width / 2.0; // of the input Nyquist
     let nyquist = RATE_IN as f64 / 2.0;
     let layer_taps: [f32; K] = design.taps();
     let layer = Upsampler::from_torch(&[[layer_taps]], None);
-    let ref_width = transition_width(REF_TAPS, S, REF_DB).unwrap();
+    let ref_width = transition_width(REF_TAPS, S, REF_DB)?;
     let mut ref_taps = vec![0.0; REF_TAPS];
-    Interpolator::new(S, edge + ref_width / 2.0, kaiser_beta(REF_DB).unwrap())
-        .unwrap()
-        .fill(&mut ref_taps);
+    Interpolator::new(S, edge + ref_width / 2.0, kaiser_beta(REF_DB)?)?.fill(&mut ref_taps);
 
     let (name, input) = match &args.input {
         None => ("synthetic".to_string(), synthesise()),
-        Some(path) => (display(path), read_wav(path)?),
+        Some(path) => (display(path), wav::read_wav(path)?),
     };
     let (channels, frames) = (input.len(), input[0].len());
     let seconds = frames as f64 / RATE_IN as f64;
@@ -246,7 +261,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
     let mut progress = Progress::new("upsampling", channels * frames);
     let output = upsample(&layer, backend, &input, Some(&mut progress))?;
     progress.done();
-    write_wav(&args.out, &output)?;
+    wav::write_wav(&args.out, &output)?;
     println!(
         "  output    {} frames at 48 kHz, 32-bit float -> {}",
         output[0].len(),
@@ -257,16 +272,19 @@ fn run(args: &Args) -> Result<bool, Failure> {
     let out64: Vec<Vec<f64>> = output.iter().map(|c| widen(c)).collect();
     let in64: Vec<Vec<f64>> = input.iter().map(|c| widen(c)).collect();
     if args.input.is_none() {
-        let rate = RATE_OUT as f64;
+        // One window over all of the output, so that its bins (0.32 Hz) are narrow enough
+        // to fall on every tone and image.
+        let n = out64[0].len();
+        let whole = spectrum::welch_db(&out64, n);
+        let level = |hz: f64| {
+            let k = hz * n as f64 / RATE_OUT as f64;
+            assert_eq!(k.fract(), 0.0, "{hz} Hz falls between two bins");
+            whole[k as usize]
+        };
         let mut worst = f64::NEG_INFINITY;
         for (i, &(f, _)) in TONES.iter().enumerate() {
-            let tone = spectrum::amplitude(&out64[0], rate, f);
-            let images = [RATE_IN as f64 - f, RATE_IN as f64 + f].map(|image| {
-                (
-                    image,
-                    db(spectrum::amplitude(&out64[0], rate, image) / tone),
-                )
-            });
+            let images = [RATE_IN as f64 - f, RATE_IN as f64 + f]
+                .map(|image| (image, level(image) - level(f)));
             worst = images.iter().fold(worst, |w, i| w.max(i.1));
             println!(
                 "  {:9} of {:.0} kHz: {:.0} kHz {:.1} dB, {:.0} kHz {:.1} dB (relative to the tone)",
@@ -297,7 +315,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
     // leaves the f32 arithmetic alone).
     let own_taps: Vec<f64> = layer_taps.iter().map(|&t| f64::from(t)).collect();
     let skip = if frames * S > 4 * EDGE { EDGE } else { 0 };
-    let [snr, own_snr] = snr(&in64, &out64, [&ref_taps, &own_taps], skip);
+    let [snr, own_snr] = reference::snr(&in64, &out64, [&ref_taps, &own_taps], skip);
     println!(
         "  SNR       {snr:.1} dB against an f64 reference ({REF_TAPS} taps, {REF_DB:.0} dB, passband to {:.0} Hz), {skip} frames left out at each end",
         nyquist * edge
@@ -315,7 +333,7 @@ fn run(args: &Args) -> Result<bool, Failure> {
         10.0 * (energy(transition) / energy(&spec_in)).log10()
     );
 
-    let agree = speeds(&layer, &input, &output)?;
+    let agree = speed::speeds(&layer, &input, &output)?;
 
     // The plot: the output's spectrum over 0-24 kHz, the input's over 0-8 kHz on top.
     let points = |s: &[f64]| -> Vec<(f64, f64)> {
@@ -350,193 +368,8 @@ fn run(args: &Args) -> Result<bool, Failure> {
     if !agree {
         eprintln!("upsample: a backend's output differs from the default backend's by more than 1e-5 of the peak");
     }
-    let q15_ok = !args.q15 || q15()?;
+    let q15_ok = !args.q15 || q15::q15()?;
     Ok(agree && q15_ok)
-}
-
-/// The `--q15` report: SNR of a full-scale 1 kHz sine through the layer in Q15, and the
-/// Q15 speed of every backend. Returns whether the SNR reaches [`Q15_MIN_SNR_DB`] and
-/// every backend gives the portable kernel's bits.
-fn q15() -> Result<bool, Failure> {
-    let taps: [f32; K] = Interpolator::for_attenuation(S, K, ATTENUATION_DB)
-        .unwrap()
-        .taps();
-    let q = Q15::taps_for(&taps, S).unwrap();
-    let layer = UpsamplerQ15::from_torch(&[[q.taps]], None);
-    let frames = RATE_IN as usize; // 1 s
-    let sine: Vec<f64> = (0..frames)
-        .map(|n| (2.0 * PI * 1_000.0 * n as f64 / RATE_IN as f64).sin())
-        .collect();
-    let x: Vec<[Q15; 1]> = sine.iter().map(|&v| [Q15::from_f64(v)]).collect();
-    let run = |backend| upsample_q15(&layer, backend, &x);
-    let out = run(Backend::Scalar)?;
-    // The f64 result of the same layer (its Q15 taps, exact in f64) on the unquantised
-    // sine: what the fixed-point arithmetic loses. And of the unquantised filter at the
-    // same gain: that plus the taps' rounding.
-    let snr_of = |h: &[f64]| {
-        let reference = interpolate(&sine, h, None);
-        let (mut signal, mut noise) = (0.0, 0.0);
-        for (y, r) in out[EDGE..out.len() - EDGE].iter().zip(&reference[EDGE..]) {
-            let e = y[0].to_f64() - r;
-            signal += r * r;
-            noise += e * e;
-        }
-        10.0 * (signal / noise).log10()
-    };
-    let snr = snr_of(&q.taps.iter().map(|t| t.to_f64()).collect::<Vec<_>>());
-    let snr_design = snr_of(
-        &taps
-            .iter()
-            .map(|&t| f64::from(t) * q.gain)
-            .collect::<Vec<_>>(),
-    );
-    let peak = out
-        .iter()
-        .map(|v| v[0].to_bits().unsigned_abs())
-        .max()
-        .unwrap_or(0);
-    println!(
-        "  Q15       taps quantised with headroom (gain {:.4}, {:.2} dB); full-scale 1 kHz sine, 1 s; output peak {peak} of 32767",
-        q.gain,
-        db(q.gain)
-    );
-    println!(
-        "            SNR {snr:.1} dB against the f64 result of the same layer on the unquantised sine (at least {Q15_MIN_SNR_DB:.0} dB required)"
-    );
-    println!(
-        "            {snr_design:.1} dB against the unquantised filter at the same gain (the taps' rounding included)"
-    );
-    let seconds = frames as f64 / RATE_IN as f64;
-    let mut same = true;
-    for (i, &b) in Backend::ALL.iter().filter(|b| b.is_available()).enumerate() {
-        let (mut best, mut runs, start) = (Duration::MAX, 0, Instant::now());
-        let mut got = Vec::new();
-        while runs < 3 || (start.elapsed().as_secs_f64() < 0.25 && runs < 200) {
-            let t = Instant::now();
-            got = run(b)?;
-            best = best.min(t.elapsed());
-            runs += 1;
-        }
-        let identical = got == out;
-        same &= identical;
-        println!(
-            "  {:9} {:7} {:6.0}x real time ({:.3} ms, best of {runs})  {}",
-            if i == 0 { "Q15 speed" } else { "" },
-            b.name(),
-            seconds / best.as_secs_f64(),
-            best.as_secs_f64() * 1e3,
-            if identical {
-                "bit-identical to scalar"
-            } else {
-                "DIFFERS from scalar"
-            }
-        );
-    }
-    if snr < Q15_MIN_SNR_DB {
-        eprintln!("upsample: Q15 SNR {snr:.1} dB is below {Q15_MIN_SNR_DB:.0} dB");
-    }
-    Ok(snr >= Q15_MIN_SNR_DB && same)
-}
-
-/// One Q15 channel through its own stream on `backend`, cut to three times its length.
-fn upsample_q15(
-    layer: &UpsamplerQ15,
-    backend: Backend,
-    x: &[[Q15; 1]],
-) -> Result<Vec<[Q15; 1]>, Error> {
-    let mut state = StreamState::<Q15, 1, { UpsamplerQ15::STREAM_FRAMES }>::new();
-    let mut out = Vec::with_capacity(x.len() * S + BLOCK * S);
-    let mut y = [[Q15::ZERO; 1]; BLOCK * S];
-    for chunk in x.chunks(BLOCK) {
-        let mut block = [[Q15::ZERO; 1]; BLOCK];
-        block[..chunk.len()].copy_from_slice(chunk);
-        let n = layer.process_with(backend, &mut state, &block, &mut y)?;
-        out.extend_from_slice(&y[..n]);
-    }
-    let n = layer.flush_with(backend, &mut state, &mut y)?;
-    out.extend_from_slice(&y[..n]);
-    out.truncate(x.len() * S);
-    Ok(out)
-}
-
-/// `10 log10(sum ref^2 / sum (out - ref)^2)` over every channel of `out` against each
-/// reference filter (odd lengths, centred) applied to `x` in f64, leaving out `skip`
-/// output frames at each end.
-fn snr(x: &[Vec<f64>], out: &[Vec<f64>], filters: [&[f64]; 2], skip: usize) -> [f64; 2] {
-    let mut progress = Progress::new("reference", x.len() * x[0].len());
-    filters.map(|h| {
-        let (mut signal, mut noise) = (0.0, 0.0);
-        for (x, y) in x.iter().zip(out) {
-            // Only the long filter takes long enough to report.
-            let p = (h.len() == REF_TAPS).then_some(&mut progress);
-            let reference = interpolate(x, h, p);
-            let range = skip..y.len() - skip;
-            for (y, r) in y[range.clone()].iter().zip(&reference[range]) {
-                signal += r * r;
-                noise += (y - r) * (y - r);
-            }
-        }
-        progress.done();
-        10.0 * (signal / noise).log10()
-    })
-}
-
-/// Times the whole streaming pass on every backend this CPU has and prints it as a
-/// multiple of real time, with the largest difference from `output`, the default
-/// backend's. Returns whether every backend is within 1e-5 of the output's peak.
-fn speeds(
-    layer: &Upsampler,
-    input: &[Vec<[f32; 1]>],
-    output: &[Vec<[f32; 1]>],
-) -> Result<bool, Failure> {
-    let seconds = input[0].len() as f64 / RATE_IN as f64;
-    let peak = output
-        .iter()
-        .flatten()
-        .fold(0.0f32, |m, v| m.max(v[0].abs()));
-    let default = layer.backend();
-    let mut agree = true;
-    for (i, &b) in Backend::ALL.iter().filter(|b| b.is_available()).enumerate() {
-        // Best of at least 3 runs and a quarter of a second (at most 200 runs), or of
-        // what 2 s allow for a long file.
-        let (mut best, mut runs, start) = (Duration::MAX, 0, Instant::now());
-        let mut out = Vec::new();
-        while runs < 3 || (start.elapsed().as_secs_f64() < 0.25 && runs < 200) {
-            let t = Instant::now();
-            out = upsample(layer, b, input, None)?;
-            best = best.min(t.elapsed());
-            runs += 1;
-            if start.elapsed().as_secs_f64() > 2.0 {
-                break;
-            }
-        }
-        let diff = out
-            .iter()
-            .flatten()
-            .zip(output.iter().flatten())
-            .fold(0.0f32, |m, (a, b)| m.max((a[0] - b[0]).abs()));
-        let ok = diff <= 1e-5 * peak;
-        agree &= ok;
-        let versus = if b == default {
-            "(the default)".to_string()
-        } else if diff == 0.0 {
-            format!("identical to {default}")
-        } else {
-            format!(
-                "max |diff| {diff:.1e} ({:.1e} of peak) vs {default}{}",
-                diff / peak,
-                if ok { "" } else { ": TOO LARGE" }
-            )
-        };
-        println!(
-            "  {:9} {:7} {:6.0}x real time ({:.3} ms, best of {runs})  {versus}",
-            if i == 0 { "speed" } else { "" },
-            b.name(),
-            seconds / best.as_secs_f64(),
-            best.as_secs_f64() * 1e3,
-        );
-    }
-    Ok(agree)
 }
 
 /// Upsamples every channel through its own stream on `backend`.
@@ -578,44 +411,6 @@ fn upsample(
     Ok(outputs)
 }
 
-/// The f64 reference: `y[n] = sum over i of x[i] h[n + C - S i]` with `C` the centre tap,
-/// the same alignment as the layer's, by polyphase dot products.
-fn interpolate(x: &[f64], h: &[f64], mut progress: Option<&mut Progress>) -> Vec<f64> {
-    let centre = h.len() / 2;
-    // Phase r holds h[r], h[r + S], ... reversed, to run forward along the input.
-    let phases: Vec<Vec<f64>> = (0..S)
-        .map(|r| h.iter().skip(r).step_by(S).rev().copied().collect())
-        .collect();
-    let pad = phases[0].len();
-    let mut padded = vec![0.0; x.len() + 2 * pad];
-    padded[pad..pad + x.len()].copy_from_slice(x);
-    let mut y = vec![0.0; x.len() * S];
-    for (n, y) in y.iter_mut().enumerate() {
-        let t = n + centre;
-        let (q, g) = (t / S, &phases[t % S]);
-        // x[q - j] for j = g.len() - 1 down to 0, in padded coordinates.
-        let window = &padded[q + pad + 1 - g.len()..=q + pad];
-        let mut acc = [0.0; 4];
-        let (wc, gc) = (window.chunks_exact(4), g.chunks_exact(4));
-        let tail: f64 = wc
-            .remainder()
-            .iter()
-            .zip(gc.remainder())
-            .map(|(a, b)| a * b)
-            .sum();
-        for (w, g) in wc.zip(gc) {
-            for i in 0..4 {
-                acc[i] += w[i] * g[i];
-            }
-        }
-        *y = acc.iter().sum::<f64>() + tail;
-        if let Some(p) = progress.as_deref_mut().filter(|_| n % (BLOCK * S) == 0) {
-            p.advance(BLOCK);
-        }
-    }
-    y
-}
-
 fn synthesise() -> Vec<Vec<[f32; 1]>> {
     let rate = RATE_IN as f64;
     let (f0, f1, a) = SWEEP;
@@ -642,64 +437,6 @@ fn synthesise() -> Vec<Vec<[f32; 1]>> {
     vec![x]
 }
 
-fn read_wav(path: &Path) -> Result<Vec<Vec<[f32; 1]>>, Failure> {
-    let input = |e: &dyn std::fmt::Display| Failure::Input(format!("{}: {e}", display(path)));
-    let mut reader = hound::WavReader::open(path).map_err(|e| input(&e))?;
-    let spec = reader.spec();
-    if spec.sample_rate != RATE_IN {
-        return Err(input(&format!(
-            "the file is at {} Hz; this demo upsamples 16000 Hz to 48000 Hz and does not \
-             reinterpret other rates (resample first, e.g. `sox in.wav -r 16000 in16k.wav`)",
-            spec.sample_rate
-        )));
-    }
-    let bits = spec.bits_per_sample;
-    let samples: Result<Vec<f32>, _> = match (spec.sample_format, bits) {
-        (hound::SampleFormat::Float, 32) => reader.samples::<f32>().collect(),
-        (hound::SampleFormat::Int, 1..=16) => {
-            let scale = 1.0 / (1u32 << (bits - 1)) as f32;
-            let s = reader.samples::<i16>();
-            s.map(|v| v.map(|v| v as f32 * scale)).collect()
-        }
-        (hound::SampleFormat::Int, 17..=32) => {
-            let scale = 1.0 / (1u64 << (bits - 1)) as f64;
-            let s = reader.samples::<i32>();
-            s.map(|v| v.map(|v| (v as f64 * scale) as f32)).collect()
-        }
-        (format, bits) => {
-            return Err(input(&format!(
-                "{bits}-bit {format:?} samples are not supported"
-            )))
-        }
-    };
-    let samples = samples.map_err(|e| input(&e))?;
-    let c = usize::from(spec.channels);
-    if samples.len() < c {
-        return Err(input(&"no samples"));
-    }
-    Ok((0..c)
-        .map(|ch| samples.iter().skip(ch).step_by(c).map(|&v| [v]).collect())
-        .collect())
-}
-
-fn write_wav(path: &Path, channels: &[Vec<[f32; 1]>]) -> Result<(), Failure> {
-    let err = |e: hound::Error| Failure::Other(format!("{}: {e}", display(path)));
-    create_parent(path)?;
-    let spec = hound::WavSpec {
-        channels: channels.len() as u16,
-        sample_rate: RATE_OUT,
-        bits_per_sample: 32,
-        sample_format: hound::SampleFormat::Float,
-    };
-    let mut writer = hound::WavWriter::create(path, spec).map_err(err)?;
-    for i in 0..channels[0].len() {
-        for c in channels {
-            writer.write_sample(c[i][0]).map_err(err)?;
-        }
-    }
-    writer.finalize().map_err(err)
-}
-
 fn create_parent(path: &Path) -> Result<(), Failure> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir)
@@ -723,41 +460,4 @@ fn widen(x: &[[f32; 1]]) -> Vec<f64> {
 
 fn db(ratio: f64) -> f64 {
     20.0 * ratio.log10()
-}
-
-/// A percentage on stderr every half second, for long inputs.
-struct Progress {
-    label: &'static str,
-    total: usize,
-    done: usize,
-    last: Instant,
-    shown: bool,
-}
-
-impl Progress {
-    fn new(label: &'static str, total: usize) -> Progress {
-        Progress {
-            label,
-            total: total.max(1),
-            done: 0,
-            last: Instant::now(),
-            shown: false,
-        }
-    }
-
-    fn advance(&mut self, frames: usize) {
-        self.done += frames;
-        if self.last.elapsed() >= Duration::from_millis(500) {
-            self.last = Instant::now();
-            self.shown = true;
-            let percent = (100 * self.done / self.total).min(100);
-            eprintln!("  {}: {percent} %", self.label);
-        }
-    }
-
-    fn done(&mut self) {
-        if std::mem::take(&mut self.shown) {
-            eprintln!("  {}: 100 %", self.label);
-        }
-    }
 }
