@@ -179,7 +179,18 @@ macro_rules! f32_case {
     }};
 }
 
+/// The epilogues on reduced shapes, for Miri: the time kernel (mono, stride 2 with zips
+/// and stride 3 with permutes, stereo channels last) and the tiled one (a channel tail).
 #[test]
+fn f32_epilogues_small() {
+    f32_case!(21, 9, 1, 1, 1, 4, 2, 1);
+    f32_case!(22, 7, 1, 1, 1, 5, 3, 0);
+    f32_case!(23, 6, 2, 2, 1, 4, 2, 0);
+    f32_case!(24, 5, 3, 5, 5, 3, 2, 1);
+}
+
+#[test]
+#[cfg_attr(miri, ignore = "reduced shapes in f32_epilogues_small")]
 fn f32_every_backend_every_kernel() {
     // Mono (time kernel, strides with shuffles and without), stereo depthwise channels
     // last, dense (tiled kernel, channel tails), grouped, HiFi-GAN-like shapes.
@@ -197,6 +208,7 @@ fn f32_every_backend_every_kernel() {
 /// time-vectorised kernel) and a 16-channel one (the tiled kernel) that both pass their
 /// input through unchanged.
 #[test]
+#[cfg_attr(miri, ignore = "a dense sweep: too slow under Miri")]
 fn tanh_accuracy_sweep() {
     const L: usize = 4096;
     type Mono = Layer<f32, L, 1, 1, 1, 1, 1, 0>;
