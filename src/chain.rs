@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
 use crate::kernels::plan::Strides;
-use crate::layer::GroupedConvTranspose1d;
+use crate::layer::CroppedConvTranspose1d;
 
 pub(crate) mod sealed {
     /// Only the crate's layers and chains are [`super::Layer`]s: the chain relies on
@@ -22,7 +22,7 @@ pub(crate) mod sealed {
 }
 
 /// A layer or a chain of them: its element type, shapes, and the scratch its forward pass
-/// needs. Implemented by [`GroupedConvTranspose1d`] (and so [`crate::ConvTranspose1d`] and
+/// needs. Implemented by [`CroppedConvTranspose1d`] (and so [`crate::ConvTranspose1d`] and
 /// [`crate::DepthwiseConvTranspose1d`]), by [`Chain`], and by references to either, so a
 /// chain can own its layers or borrow `static` ones.
 pub trait Layer: sealed::Sealed {
@@ -63,11 +63,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Element,
-    > sealed::Sealed for GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > sealed::Sealed for CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
 }
 
@@ -78,11 +79,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Element,
-    > Layer for GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > Layer for CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     type Elem = T;
     const LEN_IN: usize = L;

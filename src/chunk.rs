@@ -1,21 +1,21 @@
 //! A stream for input of any length: [`ChunkStream`] gathers frames into blocks of `L`
-//! for [`GroupedConvTranspose1d::process`].
+//! for [`CroppedConvTranspose1d::process`].
 
 use crate::backend::Backend;
 use crate::error::Error;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
-use crate::layer::GroupedConvTranspose1d;
+use crate::layer::CroppedConvTranspose1d;
 use crate::stream::StreamState;
 
 /// A stream for callers whose blocks are not `L` frames: an audio callback's buffer, a
 /// file read in pieces. It gathers input in a `heapless` buffer of one block, runs
-/// [`GroupedConvTranspose1d::process`] whenever a block is complete, and hands each
+/// [`CroppedConvTranspose1d::process`] whenever a block is complete, and hands each
 /// block's output to a closure. No allocation: the adapter is `L * CIN + N * COUT` samples
 /// plus its [`StreamState`].
 ///
 /// `L`, `CIN`, `COUT` and `N = L * S` are the layer's; `FRAMES` is its
-/// [`GroupedConvTranspose1d::STREAM_FRAMES`]. [`Self::finish`] ends the signal, however
+/// [`CroppedConvTranspose1d::STREAM_FRAMES`]. [`Self::finish`] ends the signal, however
 /// many frames the last piece had: everything emitted is then exactly `forward` over the
 /// whole signal (when that has at least one output frame).
 ///
@@ -79,18 +79,19 @@ impl<
 
     /// Takes any number of input frames; for each block they complete, runs the layer and
     /// calls `emit` with the output frames it finished (see
-    /// [`GroupedConvTranspose1d::process`]; none while a long latency is being filled).
+    /// [`CroppedConvTranspose1d::process`]; none while a long latency is being filled).
     #[allow(clippy::too_many_arguments)]
     pub fn push<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         x: &[[T; CIN]],
         emit: impl FnMut(&[[T; COUT]]),
     ) {
@@ -106,13 +107,14 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
         backend: Backend,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         x: &[[T; CIN]],
         emit: impl FnMut(&[[T; COUT]]),
     ) -> Result<(), Error> {
@@ -125,13 +127,14 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
         kernel: Kernel<T>,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         mut x: &[[T; CIN]],
         mut emit: impl FnMut(&[[T; COUT]]),
     ) {
@@ -169,12 +172,13 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         emit: impl FnMut(&[[T; COUT]]),
     ) {
         self.finish_in(Kernel::best(), layer, emit);
@@ -189,13 +193,14 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
         backend: Backend,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         emit: impl FnMut(&[[T; COUT]]),
     ) -> Result<(), Error> {
         self.finish_in(Kernel::new(backend)?, layer, emit);
@@ -207,27 +212,16 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
     >(
         &mut self,
         kernel: Kernel<T>,
-        layer: &GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>,
+        layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         mut emit: impl FnMut(&[[T; COUT]]),
     ) {
-        type Layer<
-            T,
-            const L: usize,
-            const CIN: usize,
-            const COUT: usize,
-            const COUT_G: usize,
-            const K: usize,
-            const S: usize,
-            const P: usize,
-            const D: usize,
-            const OP: usize,
-        > = GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>;
         let partial = self.input.len();
         if partial == 0 && !self.state.is_started() {
             return;
@@ -237,7 +231,7 @@ impl<
         // stream agrees with the true one on every frame the true one has.
         let crop = layer.pending_crop(&self.state);
         let mut owed = (partial * S
-            + Layer::<T, L, CIN, COUT, COUT_G, K, S, P, D, OP>::STREAM_TAIL)
+            + CroppedConvTranspose1d::<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::STREAM_TAIL)
             .saturating_sub(crop);
         if partial > 0 {
             self.input.resize(L, [T::ZERO; CIN]).expect("L frames fit");

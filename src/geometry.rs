@@ -23,8 +23,12 @@ pub struct Geometry {
     pub kernel: usize,
     /// Stride `S` (the upsampling factor).
     pub stride: usize,
-    /// Padding `P`: frames cropped from each end of the full result.
+    /// Frames cropped from the left end of the full result: PyTorch's padding `P`, the
+    /// layer's `PL`.
     pub padding: usize,
+    /// Frames cropped from the right end: `P` again for PyTorch's symmetric layers, the
+    /// layer's `PR`.
+    pub padding_right: usize,
     /// Dilation `D`: spacing between taps.
     pub dilation: usize,
     /// Output padding `OP`: frames added at the right end (they receive only the bias).
@@ -50,10 +54,10 @@ impl Geometry {
         ab.checked_add(self.output_padding + 1)
     }
 
-    /// Output frames `(L-1)*S - 2*P + D*(K-1) + OP + 1`, or `None` where the geometry breaks
-    /// any rule the layer types enforce: a zero size, channels that the groups do not
-    /// divide, `OP >= max(S, D)`, fewer than one output frame, or an uncropped length
-    /// `(L-1)*S + D*(K-1) + OP + 1` or a crop `2*P` beyond `usize::MAX` (the kernels
+    /// Output frames `(L-1)*S - PL - PR + D*(K-1) + OP + 1`, or `None` where the geometry
+    /// breaks any rule the layer types enforce: a zero size, channels that the groups do
+    /// not divide, `OP >= max(S, D)`, fewer than one output frame, or an uncropped length
+    /// `(L-1)*S + D*(K-1) + OP + 1` or a crop `PL + PR` beyond `usize::MAX` (the kernels
     /// index the uncropped result).
     pub const fn len_out(&self) -> Option<usize> {
         if self.in_channels == 0
@@ -68,7 +72,7 @@ impl Geometry {
         let Some(full) = self.full_len() else {
             return None;
         };
-        let Some(crop) = self.padding.checked_mul(2) else {
+        let Some(crop) = self.padding.checked_add(self.padding_right) else {
             return None;
         };
         if full > crop {
@@ -150,6 +154,7 @@ pub const fn output_padding_for(
         kernel,
         stride,
         padding: 0,
+        padding_right: 0,
         dilation,
         output_padding: 0,
     };

@@ -8,14 +8,19 @@ use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
 use crate::kernels::plan::{Args, Strides};
 
-/// A 1-D transposed convolution with groups, with the exact semantics of PyTorch's
-/// `nn.ConvTranspose1d`. Most code names it through an alias: [`ConvTranspose1d`]
-/// (dense, one group) or [`DepthwiseConvTranspose1d`] (one group per channel).
+/// A 1-D transposed convolution with groups whose full result is cropped by `PL` frames
+/// on the left and `PR` on the right: PyTorch's `nn.ConvTranspose1d` where `PL = PR =
+/// padding`, Modular MAX's with its padding tuple, and the causal layers of codec decoders
+/// (EnCodec, Mimi, DAC's causal variant), which crop only the right end (`PL = 0`,
+/// `PR = D*(K-1) + 1 - S`, `K - S` for `D = 1`, so that `L` frames give `L*S`). Most code
+/// names it through an alias: [`ConvTranspose1d`] (dense, symmetric),
+/// [`GroupedConvTranspose1d`] (symmetric, any groups) or [`DepthwiseConvTranspose1d`]
+/// (one group per channel).
 ///
 /// ```text
 /// full[i*S + k*D][co] += x[i][ci] * w[ci][co - g*COUT_G][k]   (ci, co in the same group g)
-/// y[n][co]             = full[n + P][co] + bias[co]            (0 <= n < OUT_LEN)
-/// OUT_LEN              = (L-1)*S - 2*P + D*(K-1) + OP + 1
+/// y[n][co]             = full[n + PL][co] + bias[co]           (0 <= n < OUT_LEN)
+/// OUT_LEN              = (L-1)*S - PL - PR + D*(K-1) + OP + 1
 /// ```
 ///
 /// # Generics
@@ -26,7 +31,8 @@ use crate::kernels::plan::{Args, Strides};
 ///   divide `CIN`. `COUT_G = COUT` is a dense layer, `COUT_G = 1` with `CIN = COUT`
 ///   a depthwise one. (Stable Rust cannot size an array by `COUT / G`, so the type is
 ///   keyed by the per-group count the weights are stored by.)
-/// - `K`: taps, `>= 1`. `S`: stride, `>= 1`. `P`: padding, cropped from each end.
+/// - `K`: taps, `>= 1`. `S`: stride, `>= 1`. `PL`, `PR`: frames cropped from the left and
+///   the right end of the full result (PyTorch's padding on each side).
 ///   `D`: dilation, `>= 1`. `OP`: output padding, `< max(S, D)` as PyTorch requires.
 /// - `T`: the element type, `f32` (default), `f64`, or the fixed-point [`crate::Q15`] and
 ///   [`crate::Q31`].
@@ -43,6 +49,19 @@ use crate::kernels::plan::{Args, Strides};
 /// let _ = Bad::OUT_LEN;
 /// ```
 ///
+/// A causal decoder layer (EnCodec's 128 -> 64, K = 8, S = 4): `L` frames in, `L * S` out,
+/// and its stream holds nothing back.
+///
+/// ```
+/// use conv_transpose::CroppedConvTranspose1d;
+///
+/// // L, CIN, COUT, COUT_G, K, S, PL, PR: crop K - S = 4 frames on the right only.
+/// type Causal = CroppedConvTranspose1d<16, 128, 64, 64, 8, 4, 0, 4>;
+/// assert_eq!(Causal::OUT_LEN, 16 * 4);
+/// assert_eq!(Causal::STREAM_LATENCY, 0);
+/// assert_eq!(Causal::STREAM_TAIL, 0);
+/// ```
+///
 /// # Weights
 /// The layer owns its weights, packed as `(K, CIN, COUT/G)` for the kernels: exactly
 /// `K * CIN * COUT / G` values, no zero blocks for groups. The `const fn` constructors
@@ -50,12 +69,38 @@ use crate::kernels::plan::{Args, Strides};
 /// flash holds kernel-ready weights and nothing is copied at run time. For a layer too
 /// large for the stack (HiFi-GAN's 512 -> 256, K = 16 is 8 MiB), build it where it will
 /// live with [`Self::init_from_torch`] (and `_mlx`, `_max`), or with
-/// `boxed_from_torch` under the `std` feature.
+/// `boxed_from_torch` under the `std` feature. The weights do not depend on the input
+/// length: [`Self::with_len`] views one layer as the same layer over any other `L`, so
+/// one table in flash serves a whole-signal forward and streams of any block length.
 ///
 /// The layer holds no state: it is immutable, `Sync`, and can be shared by any number of
 /// streams or threads.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct GroupedConvTranspose1d<
+// Its layout is its fields' (never `L`'s, `S`'s or the crops'): `with_len` relies on it.
+#[repr(C)]
+pub struct CroppedConvTranspose1d<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const COUT_G: usize,
+    const K: usize,
+    const S: usize,
+    const PL: usize,
+    const PR: usize,
+    const D: usize = 1,
+    const OP: usize = 0,
+    T = f32,
+> {
+    /// Packed `(K, CIN, COUT_G)`: tap-major, then input channel, output channel of its group.
+    pub(crate) weight: [[[T; COUT_G]; CIN]; K],
+    pub(crate) bias: Option<[T; COUT]>,
+}
+
+/// A 1-D transposed convolution with groups, cropped `P` frames at each end: PyTorch's
+/// `nn.ConvTranspose1d(CIN, COUT, K, stride=S, padding=P, output_padding=OP, groups=G,
+/// dilation=D)`, with `G = COUT / COUT_G`. See [`CroppedConvTranspose1d`], of which it
+/// is the symmetric case, for the semantics and the rules.
+pub type GroupedConvTranspose1d<
     const L: usize,
     const CIN: usize,
     const COUT: usize,
@@ -66,17 +111,13 @@ pub struct GroupedConvTranspose1d<
     const D: usize = 1,
     const OP: usize = 0,
     T = f32,
-> {
-    /// Packed `(K, CIN, COUT_G)`: tap-major, then input channel, output channel of its group.
-    pub(crate) weight: [[[T; COUT_G]; CIN]; K],
-    pub(crate) bias: Option<[T; COUT]>,
-}
+> = CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, P, D, OP, T>;
 
 /// A dense 1-D transposed convolution (`groups = 1`): PyTorch's
 /// `nn.ConvTranspose1d(CIN, COUT, K, stride=S, padding=P, output_padding=OP, dilation=D)`.
 ///
-/// The parameters are those of [`GroupedConvTranspose1d`] (see its `# Generics`), with
-/// `COUT_G = COUT`. Weights come as PyTorch's `(CIN, COUT, K)`, MLX's `(COUT, K, CIN)` or
+/// The parameters are those of [`CroppedConvTranspose1d`] (see its `# Generics`), with
+/// `COUT_G = COUT` and `PL = PR = P`. Weights come as PyTorch's `(CIN, COUT, K)`, MLX's `(COUT, K, CIN)` or
 /// MAX's `(K, COUT, CIN)`.
 ///
 /// ```
@@ -102,7 +143,7 @@ pub type ConvTranspose1d<
     const D: usize = 1,
     const OP: usize = 0,
     T = f32,
-> = GroupedConvTranspose1d<L, CIN, COUT, COUT, K, S, P, D, OP, T>;
+> = CroppedConvTranspose1d<L, CIN, COUT, COUT, K, S, P, P, D, OP, T>;
 
 /// A depthwise 1-D transposed convolution: `C` channels, each filtered on its own
 /// (`groups = C`), as for independent stereo channels. PyTorch's weight is `(C, 1, K)`.
@@ -126,7 +167,7 @@ pub type DepthwiseConvTranspose1d<
     const D: usize = 1,
     const OP: usize = 0,
     T = f32,
-> = GroupedConvTranspose1d<L, C, C, 1, K, S, P, D, OP, T>;
+> = CroppedConvTranspose1d<L, C, C, 1, K, S, P, P, D, OP, T>;
 
 impl<
         const L: usize,
@@ -135,11 +176,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     /// Every shape rule, checked when the layer is constructed or its lengths are used.
     pub(crate) const VALID: () = {
@@ -175,11 +217,11 @@ impl<
         );
         assert!(
             Self::GEOMETRY.len_out().is_some(),
-            "ConvTranspose1d: the output length (L-1)*S - 2*P + D*(K-1) + OP + 1 must be at least 1 (and fit in usize)"
+            "ConvTranspose1d: the output length (L-1)*S - PL - PR + D*(K-1) + OP + 1 must be at least 1 (and fit in usize)"
         );
     };
 
-    /// Output frames: `(L-1)*S - 2*P + D*(K-1) + OP + 1`.
+    /// Output frames: `(L-1)*S - PL - PR + D*(K-1) + OP + 1` (`- 2*P` for a symmetric layer).
     pub const OUT_LEN: usize = {
         let () = Self::VALID;
         match Self::GEOMETRY.len_out() {
@@ -212,7 +254,8 @@ impl<
         },
         kernel: K,
         stride: S,
-        padding: P,
+        padding: PL,
+        padding_right: PR,
         dilation: D,
         output_padding: OP,
     };
@@ -232,6 +275,55 @@ impl<
         self.bias.as_ref()
     }
 
+    /// This layer over `L2` input frames instead of `L`: the same weights, not a copy. One
+    /// `static` in flash then serves a whole-signal `forward` and streams of any block
+    /// length. `L2` must make a valid layer (a build error otherwise).
+    ///
+    /// ```
+    /// use conv_transpose::{stream_state, ConvTranspose1d};
+    ///
+    /// type Up = ConvTranspose1d<160, 1, 1, 4, 2, 1>; // a 160-frame stream block
+    /// static UP: Up = Up::from_torch(&[[[0.5, 1.0, 1.0, 0.5]]], None);
+    ///
+    /// // The whole signal through the same weights.
+    /// let whole = UP.with_len::<480>();
+    /// let x = [[1.0f32]; 480];
+    /// let mut y = [[0.0f32; 1]; 960];
+    /// whole.forward(&x, &mut y);
+    /// assert_eq!(y[1], [1.5]);
+    /// assert!(core::ptr::eq(whole.weights().as_ptr().cast::<f32>(), UP.weights().as_ptr().cast()));
+    ///
+    /// // And one frame at a time.
+    /// let one = UP.with_len::<1>();
+    /// let mut state = <stream_state!(ConvTranspose1d<1, 1, 1, 4, 2, 1>)>::new();
+    /// let mut out = [[0.0f32; 1]; 2];
+    /// one.process(&mut state, &[[1.0]], &mut out);
+    /// ```
+    pub const fn with_len<const L2: usize>(
+        &self,
+    ) -> &CroppedConvTranspose1d<L2, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T> {
+        let () = CroppedConvTranspose1d::<L2, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::VALID;
+        // SAFETY: both types are `#[repr(C)]` structs of the same two fields (a
+        // `[[[T; COUT_G]; CIN]; K]` and an `Option<[T; COUT]>`), which no parameter that
+        // differs between them (`L`) appears in: the same layout, and every value of one
+        // is a valid value of the other. The reference keeps `self`'s lifetime.
+        unsafe {
+            &*(self as *const Self).cast::<CroppedConvTranspose1d<
+                L2,
+                CIN,
+                COUT,
+                COUT_G,
+                K,
+                S,
+                PL,
+                PR,
+                D,
+                OP,
+                T,
+            >>()
+        }
+    }
+
     /// The packed weights and the bias, as the kernels take them.
     pub(crate) fn packed(&self) -> (&[T], Option<&[T]>) {
         (
@@ -248,11 +340,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Element,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     /// One pass over flat buffers whose lengths and layouts `Args::new` checks.
     pub(crate) fn run<A: Activation>(

@@ -5,7 +5,7 @@
 use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
 
-use crate::layer::GroupedConvTranspose1d;
+use crate::layer::CroppedConvTranspose1d;
 
 /// Writes the packed weights from `$at(k, ci, co)` (global channel indices) in a const
 /// context, where closures cannot be called.
@@ -38,11 +38,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Copy,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     const fn torch_at(w: &[[[T; K]; COUT_G]; CIN], k: usize, ci: usize, co: usize) -> T {
         w[ci][co % COUT_G][k]
@@ -227,11 +228,12 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Copy,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     fn boxed(
         bias: Option<&[T; COUT]>,

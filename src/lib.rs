@@ -139,7 +139,9 @@ pub use error::Error;
 pub use fixed::{QuantiseError, Q15, Q31};
 pub use geometry::{output_padding_for, Geometry};
 pub use kernels::element::Element;
-pub use layer::{ConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d};
+pub use layer::{
+    ConvTranspose1d, CroppedConvTranspose1d, DepthwiseConvTranspose1d, GroupedConvTranspose1d,
+};
 pub use stream::StreamState;
 
 /// The README's examples, compiled and run as doctests so that they cannot go stale.

@@ -1,13 +1,13 @@
 //! Streaming: a layer run block by block over an unbounded signal.
 //!
 //! A stream is an immutable layer (it can be a `static` in flash) and a [`StreamState`]
-//! (RAM). Feeding blocks of `L` frames to [`GroupedConvTranspose1d::process`] and then
-//! calling [`GroupedConvTranspose1d::flush`] writes exactly what `forward` would write for
-//! the whole signal, padding and output padding included.
+//! (RAM). Feeding blocks of `L` frames to [`CroppedConvTranspose1d::process`] and then
+//! calling [`CroppedConvTranspose1d::flush`] writes exactly what `forward` would write for
+//! the whole signal, crops and output padding included.
 //!
 //! # How it works
 //! The state keeps the last input frames that later outputs still need (the history,
-//! [`GroupedConvTranspose1d::STREAM_HISTORY`] frames) followed by room for one block. Each
+//! [`CroppedConvTranspose1d::STREAM_HISTORY`] frames) followed by room for one block. Each
 //! block is copied behind the history and one kernel call computes the window of the
 //! whole signal's result that the block finishes, reading the history and the block as one
 //! input. So each output is one sum over exactly the taps that reach it, in the order the
@@ -15,10 +15,10 @@
 //! same backend (up to the sign of a zero sum), not an overlap-add of rounded partial sums.
 //! This is also what fixed-point layers need, which round once per output.
 //!
-//! Output frame `n` of the whole signal is frame `n + P` of its full result. A block ends
-//! the frames up to its last input frame's first output, but `P` frames at the right end
+//! Output frame `n` of the whole signal is frame `n + PL` of its full result. A block ends
+//! the frames up to its last input frame's first output, but `PR` frames at the right end
 //! are cropped only when the stream ends, and before that a stream cannot tell them from
-//! the others. So a stream holds back [`GroupedConvTranspose1d::STREAM_LATENCY`] frames:
+//! the others. So a stream holds back [`CroppedConvTranspose1d::STREAM_LATENCY`] frames:
 //! block `b` (from 0) writes output frames `b*L*S - LATENCY .. (b+1)*L*S - LATENCY`, the
 //! first blocks writing fewer while the start is cropped, and `flush` writes the rest.
 
@@ -30,16 +30,16 @@ use crate::geometry::Geometry;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
 use crate::kernels::plan::{Args, Strides};
-use crate::layer::GroupedConvTranspose1d;
+use crate::layer::CroppedConvTranspose1d;
 
 /// The mutable half of a stream: input history and position, apart from the layer.
 ///
 /// `CIN` is the layer's input channel count and `FRAMES` must be the layer's
-/// [`GroupedConvTranspose1d::STREAM_FRAMES`] (the history plus one block); anything else
+/// [`CroppedConvTranspose1d::STREAM_FRAMES`] (the history plus one block); anything else
 /// is a build error where the state is used with the layer. `FRAMES * CIN` samples of
 /// `T` plus eight words is all the RAM a stream takes. A state remembers the stream
 /// shape of the layer that started it, and another layer's blocks start a new stream
-/// rather than misread it ([`GroupedConvTranspose1d::process`]).
+/// rather than misread it ([`CroppedConvTranspose1d::process`]).
 ///
 /// ```
 /// use conv_transpose::{ConvTranspose1d, StreamState};
@@ -136,20 +136,21 @@ impl<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T: Element,
-    > GroupedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>
+    > CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>
 {
     /// `D*(K-1) + OP + 1`: how far past its own position an input frame's last output
     /// lies, plus one.
     const REACH: usize = D * (K - 1) + OP + 1;
 
-    /// Frames of the stream's window held back beyond the crop: the full result ends
-    /// `REACH - S` frames after the last block's window, and `P` of those are cropped, so
-    /// where `P` is larger, the difference must be held back.
-    const HOLD: usize = (P + S).saturating_sub(Self::REACH);
+    /// Frames of the stream's window held back beyond the left crop: the full result ends
+    /// `REACH - S` frames after the last block's window, and `PR` of those are cropped, so
+    /// where `PR` is larger, the difference must be held back.
+    const HOLD: usize = (PR + S).saturating_sub(Self::REACH);
 
     /// Input frames a stream keeps between blocks: every frame that an output not yet
     /// written reads, `ceil((HOLD + D*(K-1)) / S)`.
@@ -189,15 +190,17 @@ impl<
     }
 
     /// Output frames a stream holds back behind its input: block `b` ends at output frame
-    /// `(b+1)*L*S - STREAM_LATENCY`. It is `P + max(0, P + S - D*(K-1) - OP - 1)`: the
-    /// padding, and more only where the right-end crop exceeds the tail.
-    pub const STREAM_LATENCY: usize = P + Self::HOLD;
+    /// `(b+1)*L*S - STREAM_LATENCY`. It is `PL + max(0, PR + S - D*(K-1) - OP - 1)`: the
+    /// left crop, and more only where the right-end crop exceeds the tail. A causal layer
+    /// (`PL = 0`, `PR = D*(K-1) + OP + 1 - S`) holds nothing back.
+    pub const STREAM_LATENCY: usize = PL + Self::HOLD;
 
     /// Output frames [`Self::flush`] writes after one or more whole blocks:
-    /// `max(0, D*(K-1) + OP + 1 - S - P)`, the tail past the last block less the crop.
+    /// `max(0, D*(K-1) + OP + 1 - S - PR)`, the tail past the last block less the right
+    /// crop.
     pub const STREAM_TAIL: usize = {
         let () = Self::VALID;
-        Self::REACH.saturating_sub(S + P)
+        Self::REACH.saturating_sub(S + PR)
     };
 
     /// Processes one block of `L` input frames (channels last) on the layer's backend and

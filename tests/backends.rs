@@ -10,20 +10,29 @@
 
 mod common;
 
-use common::{backends, check_forms, torch_layer, Case};
-use conv_transpose::{Backend, GroupedConvTranspose1d};
+use common::{backends, check_forms, torch_cropped, Case};
+use conv_transpose::{Backend, CroppedConvTranspose1d};
 
 macro_rules! matrix {
     ($($name:ident: L=$l:literal CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal CI=$ci:literal
         K=$k:literal S=$s:literal P=$p:literal D=$d:literal OP=$op:literal;)*) => {$(
+        cropped! {
+            $name: L=$l CIN=$cin COUT=$cout COUT_G=$cg CI=$ci K=$k S=$s PL=$p PR=$p D=$d OP=$op;
+        }
+    )*};
+}
+
+macro_rules! cropped {
+    ($($name:ident: L=$l:literal CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal CI=$ci:literal
+        K=$k:literal S=$s:literal PL=$pl:literal PR=$pr:literal D=$d:literal OP=$op:literal;)*) => {$(
         #[test]
         fn $name() {
-            type Layer = GroupedConvTranspose1d<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, f32>;
+            type Layer = CroppedConvTranspose1d<$l, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op, f32>;
             for (bias, seed) in [(true, 21u64), (false, 22)] {
                 let case = Case::random::<f32>(&Layer::GEOMETRY, 2, bias, seed);
-                let layer = torch_layer::<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, f32>(&case);
+                let layer = torch_cropped::<$l, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op, f32>(&case);
                 for b in backends() {
-                    check_forms::<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op, { Layer::OUT_LEN }, f32>(
+                    check_forms::<$l, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op, { Layer::OUT_LEN }, f32>(
                         &case, stringify!($name), &layer, b,
                     );
                 }
@@ -163,4 +172,17 @@ fn expected_backends_are_available() {
     ];
     let widest = order.into_iter().find(|b| have.contains(b)).unwrap();
     assert_eq!(default, widest);
+}
+
+// Crops that differ between the ends, through both kernels: causal (the whole crop on the
+// right), more on the left, a right crop beyond the tail.
+cropped! {
+    causal_mono_s2: L=33 CIN=1 COUT=1 COUT_G=1 CI=1 K=8 S=2 PL=0 PR=6 D=1 OP=0;
+    causal_mono_s3_d2: L=20 CIN=1 COUT=1 COUT_G=1 CI=1 K=7 S=3 PL=0 PR=10 D=2 OP=0;
+    causal_stereo_s4: L=17 CIN=2 COUT=2 COUT_G=1 CI=1 K=8 S=4 PL=0 PR=4 D=1 OP=0;
+    causal_dense_encodec: L=9 CIN=16 COUT=8 COUT_G=8 CI=16 K=10 S=5 PL=0 PR=5 D=1 OP=0;
+    left_heavy_mono: L=40 CIN=1 COUT=1 COUT_G=1 CI=1 K=16 S=4 PL=9 PR=2 D=1 OP=3;
+    right_heavy_quad: L=11 CIN=4 COUT=4 COUT_G=1 CI=1 K=6 S=2 PL=1 PR=7 D=1 OP=1;
+    right_beyond_tail_dense: L=12 CIN=3 COUT=5 COUT_G=5 CI=3 K=3 S=4 PL=0 PR=5 D=1 OP=0;
+    grouped_uneven: L=10 CIN=8 COUT=12 COUT_G=3 CI=2 K=5 S=3 PL=3 PR=0 D=2 OP=1;
 }

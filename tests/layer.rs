@@ -32,6 +32,7 @@ fn geometry_rejects_what_the_types_reject() {
         kernel: 3,
         stride: 2,
         padding: 2,
+        padding_right: 2,
         dilation: 1,
         output_padding: 0,
     };
@@ -68,6 +69,23 @@ fn geometry_rejects_what_the_types_reject() {
         },
         Geometry {
             padding: usize::MAX / 2 + 1,
+            padding_right: usize::MAX / 2 + 1,
+            ..ok
+        },
+        Geometry {
+            padding: 1,
+            padding_right: usize::MAX,
+            ..ok
+        },
+        // Crops of 5 from a full result of 5 frames, on one side or split.
+        Geometry {
+            padding: 0,
+            padding_right: 5,
+            ..ok
+        },
+        Geometry {
+            padding: 4,
+            padding_right: 1,
             ..ok
         },
     ];
@@ -79,9 +97,19 @@ fn geometry_rejects_what_the_types_reject() {
         output_padding: 2,
         dilation: 3,
         padding: 0,
+        padding_right: 0,
         ..ok
     };
     assert_eq!(dilated.len_out(), Some(11));
+    // Crops on one side only: the causal case, the whole crop on the right.
+    for (left, right) in [(0, 4), (4, 0), (1, 3), (3, 1)] {
+        let g = Geometry {
+            padding: left,
+            padding_right: right,
+            ..ok
+        };
+        assert_eq!(g.len_out(), Some(1), "{g:?}");
+    }
     assert_eq!(Geometry { groups: 0, ..ok }.flops(), 0);
     assert_eq!(
         Geometry {

@@ -12,8 +12,10 @@
 
 mod common;
 
-use common::{assert_close, backends_for, torch_layer, Case, Rng};
-use conv_transpose::{Backend, ChunkStream, GroupedConvTranspose1d, StreamState};
+use common::{assert_close, backends_for, torch_cropped, Case, Rng};
+use conv_transpose::{
+    Backend, ChunkStream, CroppedConvTranspose1d, GroupedConvTranspose1d, StreamState,
+};
 
 type Layer<
     const L: usize,
@@ -22,10 +24,11 @@ type Layer<
     const CG: usize,
     const K: usize,
     const S: usize,
-    const P: usize,
+    const PL: usize,
+    const PR: usize,
     const D: usize,
     const OP: usize,
-> = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, f32>;
+> = CroppedConvTranspose1d<L, CIN, COUT, CG, K, S, PL, PR, D, OP, f32>;
 
 fn nlc<const C: usize>(flat: &[f64]) -> Vec<[f32; C]> {
     flat.chunks_exact(C)
@@ -59,7 +62,8 @@ fn check<
     const CG: usize,
     const K: usize,
     const S: usize,
-    const P: usize,
+    const PL: usize,
+    const PR: usize,
     const D: usize,
     const OP: usize,
     const N: usize,
@@ -73,11 +77,11 @@ fn check<
     seed: u64,
     with_bias: bool,
 ) {
-    let whole_g = Layer::<WL, CIN, COUT, CG, K, S, P, D, OP>::GEOMETRY;
+    let whole_g = Layer::<WL, CIN, COUT, CG, K, S, PL, PR, D, OP>::GEOMETRY;
     let case = Case::random::<f32>(&whole_g, 1, with_bias, seed);
-    let block = torch_layer::<L, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
-    let whole = torch_layer::<WL, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
-    let short = torch_layer::<SL, CIN, COUT, CG, K, S, P, D, OP, f32>(&case);
+    let block = torch_cropped::<L, CIN, COUT, CG, K, S, PL, PR, D, OP, f32>(&case);
+    let whole = torch_cropped::<WL, CIN, COUT, CG, K, S, PL, PR, D, OP, f32>(&case);
+    let short = torch_cropped::<SL, CIN, COUT, CG, K, S, PL, PR, D, OP, f32>(&case);
     let x = nlc::<CIN>(&case.x[0]);
     let mut rng = Rng::new(seed ^ 0x5eed);
     let what = format!("{name} bias={with_bias}");
@@ -111,10 +115,9 @@ fn check<
                 let n = block
                     .process_with(backend, &mut state, chunk.try_into().unwrap(), &mut y)
                     .unwrap();
-                let expect_n = N.min(
-                    ((b + 1) * N)
-                        .saturating_sub(Layer::<L, CIN, COUT, CG, K, S, P, D, OP>::STREAM_LATENCY),
-                );
+                let expect_n = N.min(((b + 1) * N).saturating_sub(
+                    Layer::<L, CIN, COUT, CG, K, S, PL, PR, D, OP>::STREAM_LATENCY,
+                ));
                 assert!(n <= expect_n, "{what}: block {b} wrote {n} frames");
                 got.extend_from_slice(&y[..n]);
             }
@@ -158,14 +161,25 @@ macro_rules! streams {
     ($($name:ident: CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal K=$k:literal
         S=$s:literal P=$p:literal D=$d:literal OP=$op:literal L=$l:literal BLOCKS=$nb:literal
         SHORT=$short:literal;)*) => {$(
+        cropped_streams! {
+            $name: CIN=$cin COUT=$cout COUT_G=$cg K=$k S=$s PL=$p PR=$p D=$d OP=$op L=$l
+            BLOCKS=$nb SHORT=$short;
+        }
+    )*};
+}
+
+macro_rules! cropped_streams {
+    ($($name:ident: CIN=$cin:literal COUT=$cout:literal COUT_G=$cg:literal K=$k:literal
+        S=$s:literal PL=$pl:literal PR=$pr:literal D=$d:literal OP=$op:literal L=$l:literal
+        BLOCKS=$nb:literal SHORT=$short:literal;)*) => {$(
         #[test]
         fn $name() {
-            type Block = Layer<$l, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
-            type Whole = Layer<{ $l * $nb }, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
-            type Short = Layer<{ $short }, $cin, $cout, $cg, $k, $s, $p, $d, $op>;
+            type Block = Layer<$l, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op>;
+            type Whole = Layer<{ $l * $nb }, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op>;
+            type Short = Layer<{ $short }, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op>;
             for (seed, bias) in [(1u64, true), (2, false)] {
                 check::<
-                    $l, $cin, $cout, $cg, $k, $s, $p, $d, $op,
+                    $l, $cin, $cout, $cg, $k, $s, $pl, $pr, $d, $op,
                     { $l * $s }, { Block::STREAM_FRAMES },
                     { $l * $nb }, { Whole::OUT_LEN }, { $short }, { Short::OUT_LEN },
                 >(stringify!($name), seed, bias);
@@ -203,7 +217,7 @@ streams! {
 
 #[test]
 fn unavailable_backend_is_an_error_and_touches_nothing() {
-    type Up = Layer<4, 1, 1, 1, 4, 2, 1, 1, 0>;
+    type Up = Layer<4, 1, 1, 1, 4, 2, 1, 1, 1, 0>;
     let up = Up::from_torch(&[[[0.5, 1.0, 1.0, 0.5]]], None);
     let missing = Backend::ALL.into_iter().find(|b| !b.is_available());
     let Some(missing) = missing else {
@@ -247,8 +261,8 @@ mod misuse {
     use super::*;
 
     /// The probe's pair: equal `CIN` and `STREAM_FRAMES` (7), other strides and latencies.
-    type A<const L: usize> = Layer<L, 1, 1, 1, 5, 2, 6, 3, 0>;
-    type B<const L: usize> = Layer<L, 1, 1, 1, 7, 1, 3, 1, 0>;
+    type A<const L: usize> = Layer<L, 1, 1, 1, 5, 2, 6, 6, 3, 0>;
+    type B<const L: usize> = Layer<L, 1, 1, 1, 7, 1, 3, 3, 1, 0>;
     const WA: [[[f32; 5]; 1]; 1] = [[[0.5, -0.25, 1.0, 0.75, -0.5]]];
     const WB: [[[f32; 7]; 1]; 1] = [[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]]];
     type State = StreamState<f32, 1, 7>;
@@ -269,7 +283,7 @@ mod misuse {
 
     /// `flush` until it returns 0, into buffers of `piece` frames.
     fn drain<const K: usize, const S: usize, const P: usize, const D: usize>(
-        layer: &Layer<1, 1, 1, 1, K, S, P, D, 0>,
+        layer: &Layer<1, 1, 1, 1, K, S, P, P, D, 0>,
         state: &mut State,
         piece: usize,
         out: &mut Vec<[f32; 1]>,
@@ -362,4 +376,30 @@ mod misuse {
         A::<8>::from_torch(&WA, Some(&[0.125])).forward(&x, &mut want);
         assert_eq!(out, want);
     }
+}
+
+cropped_streams! {
+    // Causal layers (the whole crop on the right, K - S for D = 1): no latency, no tail.
+    causal_encodec: CIN=4 COUT=2 COUT_G=2 K=8 S=4 PL=0 PR=4 D=1 OP=0 L=5 BLOCKS=4 SHORT=7;
+    causal_blocks_of_one: CIN=1 COUT=1 COUT_G=1 K=10 S=5 PL=0 PR=5 D=1 OP=0 L=1 BLOCKS=20 SHORT=3;
+    causal_dilated: CIN=2 COUT=2 COUT_G=1 K=4 S=2 PL=0 PR=5 D=2 OP=0 L=6 BLOCKS=3 SHORT=5;
+    // Uneven crops: more on the left, more on the right (beyond the tail), output padding.
+    more_left: CIN=1 COUT=1 COUT_G=1 K=9 S=2 PL=6 PR=1 D=1 OP=1 L=3 BLOCKS=6 SHORT=8;
+    more_right: CIN=2 COUT=3 COUT_G=3 K=5 S=3 PL=1 PR=9 D=1 OP=2 L=4 BLOCKS=5 SHORT=11;
+    right_beyond_tail: CIN=1 COUT=1 COUT_G=1 K=3 S=4 PL=0 PR=6 D=1 OP=0 L=2 BLOCKS=6 SHORT=5;
+    grouped_uneven: CIN=6 COUT=4 COUT_G=2 K=6 S=3 PL=2 PR=4 D=2 OP=1 L=5 BLOCKS=4 SHORT=9;
+}
+
+#[test]
+fn causal_layers_hold_nothing_back() {
+    type Causal = Layer<16, 128, 64, 64, 8, 4, 0, 4, 1, 0>;
+    assert_eq!(Causal::OUT_LEN, 16 * 4);
+    assert_eq!((Causal::STREAM_LATENCY, Causal::STREAM_TAIL), (0, 0));
+    // Dilation and output padding: PR = D*(K-1) + OP + 1 - S.
+    type Dilated = Layer<10, 2, 2, 1, 4, 2, 0, 6, 2, 1>;
+    assert_eq!(Dilated::OUT_LEN, 10 * 2);
+    assert_eq!((Dilated::STREAM_LATENCY, Dilated::STREAM_TAIL), (0, 0));
+    // More on the right than the tail: that much is held back.
+    type Over = Layer<10, 1, 1, 1, 4, 2, 0, 5, 1, 0>;
+    assert_eq!((Over::STREAM_LATENCY, Over::STREAM_TAIL), (3, 0));
 }

@@ -1,5 +1,5 @@
-//! The run-time shape rules: `Geometry::len_out` (and its helpers) and
-//! `output_padding_for`, for any `usize` arguments, against PyTorch's formulas evaluated
+//! The run-time shape rules: `Geometry::len_out` (and its helpers, crops on either side)
+//! and `output_padding_for`, for any `usize` arguments, against PyTorch's formulas evaluated
 //! here in `i128`, where nothing overflows.
 #![no_main]
 
@@ -32,6 +32,7 @@ struct Input {
     kernel: Num,
     stride: Num,
     padding: Num,
+    padding_right: Num,
     dilation: Num,
     output_padding: Num,
     wanted: Num,
@@ -39,7 +40,7 @@ struct Input {
 
 /// PyTorch's output length, or `None` where a layer of this shape is refused.
 fn reference_len(g: &Geometry) -> Option<usize> {
-    let [l, cin, cout, gr, k, s, p, d, op] = [
+    let [l, cin, cout, gr, k, s, pl, pr, d, op] = [
         g.len_in,
         g.in_channels,
         g.out_channels,
@@ -47,6 +48,7 @@ fn reference_len(g: &Geometry) -> Option<usize> {
         g.kernel,
         g.stride,
         g.padding,
+        g.padding_right,
         g.dilation,
         g.output_padding,
     ]
@@ -65,10 +67,10 @@ fn reference_len(g: &Geometry) -> Option<usize> {
         + op
         + 1;
     let max = usize::MAX as i128;
-    if full > max || 2 * p > max {
+    if full > max || pl + pr > max {
         return None;
     }
-    let n = full - 2 * p;
+    let n = full - pl - pr;
     (n >= 1).then(|| usize::try_from(n).ok()).flatten()
 }
 
@@ -90,6 +92,7 @@ fuzz_target!(|input: Input| {
         kernel: input.kernel.get(),
         stride: input.stride.get(),
         padding: input.padding.get(),
+        padding_right: input.padding_right.get(),
         dilation: input.dilation.get(),
         output_padding: input.output_padding.get(),
     };
@@ -116,11 +119,12 @@ fuzz_target!(|input: Input| {
     let got = output_padding_for(l, k, s, p, d, wanted);
     let valid = l > 0 && k > 0 && s > 0 && d > 0 && wanted > 0;
     // PyTorch's choice, where the crate has a layer of that shape (its uncropped length
-    // fits a `usize`).
+    // fits a `usize`); PyTorch's padding is symmetric.
     let mono = Geometry {
         in_channels: 1,
         out_channels: 1,
         groups: 1,
+        padding_right: p,
         ..g
     };
     let want = if valid {

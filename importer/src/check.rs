@@ -154,6 +154,7 @@ pub(crate) fn check(tensors: &Tensors, spec: &LayerSpec) -> Result<Checked, Impo
         kernel,
         stride: spec.stride,
         padding: spec.padding,
+        padding_right: spec.padding,
         dilation: spec.dilation,
         output_padding: spec.output_padding,
     };

@@ -199,7 +199,11 @@ impl<'a, T> Args<'a, T> {
         ys: Strides,
     ) -> Self {
         let (cin, cout) = (g.in_channels, g.out_channels);
-        let shape = Geometry { padding: 0, ..*g };
+        let shape = Geometry {
+            padding: 0,
+            padding_right: 0,
+            ..*g
+        };
         assert!(shape.len_out().is_some(), "kernel: invalid geometry");
         assert!(
             g.padding.checked_add(len_out).is_some() && len_out.checked_mul(cout).is_some(),

@@ -6,7 +6,7 @@ use std::boxed::Box;
 use std::mem::MaybeUninit;
 use std::vec::Vec;
 
-use conv_transpose::{Backend, Element, Geometry, GroupedConvTranspose1d};
+use conv_transpose::{Backend, CroppedConvTranspose1d, Element, Geometry, GroupedConvTranspose1d};
 use num_traits::float::FloatCore;
 use num_traits::AsPrimitive;
 
@@ -50,7 +50,7 @@ pub fn oracle(g: &Geometry, x: &[f64], w: &[f64], bias: Option<&[f64]>) -> Refer
     assert_eq!(x.len(), g.len_in * cin);
     assert_eq!(w.len(), cin * cout_g * g.kernel);
     let len_out = g.len_out().expect("valid geometry");
-    let full_len = len_out + 2 * g.padding;
+    let full_len = len_out + g.padding + g.padding_right;
     let mut full = vec![0.0; full_len * cout];
     let mut magnitude = vec![0.0; full_len * cout];
     let mut terms = vec![0usize; full_len * cout];
@@ -235,6 +235,7 @@ impl Case {
 /// with NaN, and compares each result with the case's reference.
 ///
 /// `CI` is `CIN / G`, the last axis of the MLX and MAX weights.
+/// [`check_cropped`] for a symmetric layer (PyTorch's padding `P` on both sides).
 pub fn check_layer<
     const L: usize,
     const CIN: usize,
@@ -254,6 +255,29 @@ pub fn check_layer<
     T: Element + FloatCore + AsPrimitive<f64>,
     f64: AsPrimitive<T>,
 {
+    check_cropped::<L, CIN, COUT, CG, CI, K, S, P, P, D, OP, N, T>(case);
+}
+
+pub fn check_cropped<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const CI: usize,
+    const K: usize,
+    const S: usize,
+    const PL: usize,
+    const PR: usize,
+    const D: usize,
+    const OP: usize,
+    const N: usize,
+    T,
+>(
+    case: &Case,
+) where
+    T: Element + FloatCore + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
     type Layer<
         const L: usize,
         const CIN: usize,
@@ -261,13 +285,17 @@ pub fn check_layer<
         const CG: usize,
         const K: usize,
         const S: usize,
-        const P: usize,
+        const PL: usize,
+        const PR: usize,
         const D: usize,
         const OP: usize,
         T,
-    > = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, T>;
-    let g = Layer::<L, CIN, COUT, CG, K, S, P, D, OP, T>::GEOMETRY;
-    assert_eq!(Layer::<L, CIN, COUT, CG, K, S, P, D, OP, T>::OUT_LEN, N);
+    > = CroppedConvTranspose1d<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>;
+    let g = Layer::<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>::GEOMETRY;
+    assert_eq!(
+        Layer::<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>::OUT_LEN,
+        N
+    );
     assert_eq!(g.in_channels / g.groups, CI);
     let t = |v: f64| -> T { v.as_() };
     let cin_g = CI;
@@ -291,13 +319,14 @@ pub fn check_layer<
     // The `const fn` constructors return the layer by value, through the stack: call them
     // at run time only for layers that fit it comfortably. Larger ones (megabytes) are
     // what the in-place constructors are for, and those run for every case.
-    let by_value = core::mem::size_of::<Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>>() <= 256 * 1024;
-    let mut slots: Vec<Box<MaybeUninit<Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>>>> =
+    let by_value =
+        core::mem::size_of::<Layer<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>>() <= 256 * 1024;
+    let mut slots: Vec<Box<MaybeUninit<Layer<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>>>> =
         (0..6).map(|_| Box::new_uninit()).collect();
     let [s0, s1, s2, s3, s4, s5] = &mut slots[..] else {
         unreachable!()
     };
-    let mut layers: Vec<(&str, &Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>)> = vec![
+    let mut layers: Vec<(&str, &Layer<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>)> = vec![
         ("init_from_torch", Layer::init_from_torch(s3, &torch, bias)),
         ("init_from_mlx", Layer::init_from_mlx(s4, &mlx, bias)),
         ("init_from_max", Layer::init_from_max(s5, &max, bias)),
@@ -324,7 +353,11 @@ pub fn check_layer<
     }
 
     let default = layers[0].1.backend();
-    let mut runs: Vec<(String, &Layer<L, CIN, COUT, CG, K, S, P, D, OP, T>, Backend)> = layers
+    let mut runs: Vec<(
+        String,
+        &Layer<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>,
+        Backend,
+    )> = layers
         .iter()
         .map(|&(how, layer)| (format!("{how} {default}"), layer, default))
         .collect();
@@ -332,7 +365,7 @@ pub fn check_layer<
         runs.push((format!("init_from_torch {b}"), layers[0].1, b));
     }
     for (how, layer, backend) in runs {
-        check_forms::<L, CIN, COUT, CG, K, S, P, D, OP, N, T>(case, &how, layer, backend);
+        check_forms::<L, CIN, COUT, CG, K, S, PL, PR, D, OP, N, T>(case, &how, layer, backend);
     }
 }
 
@@ -355,13 +388,37 @@ where
     T: Element + FloatCore + AsPrimitive<f64>,
     f64: AsPrimitive<T>,
 {
+    torch_cropped::<L, CIN, COUT, CG, K, S, P, P, D, OP, T>(case)
+}
+
+/// The layer with crops `PL`, `PR` from the case's PyTorch weights, built in place on
+/// the heap.
+pub fn torch_cropped<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+    const PL: usize,
+    const PR: usize,
+    const D: usize,
+    const OP: usize,
+    T,
+>(
+    case: &Case,
+) -> Box<CroppedConvTranspose1d<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>>
+where
+    T: Element + FloatCore + AsPrimitive<f64>,
+    f64: AsPrimitive<T>,
+{
     let torch = arr3::<T, CIN, CG, K>(|ci, j, k| case.w[(ci * CG + j) * K + k].as_());
     let bias: Option<[T; COUT]> = case
         .bias
         .as_ref()
         .map(|b| core::array::from_fn(|co| b[co].as_()));
     let mut slot = Box::new_uninit();
-    GroupedConvTranspose1d::init_from_torch(&mut slot, &torch, bias.as_ref());
+    CroppedConvTranspose1d::init_from_torch(&mut slot, &torch, bias.as_ref());
     // SAFETY: `init_from_torch` initialised the slot.
     unsafe { slot.assume_init() }
 }
@@ -375,7 +432,8 @@ pub fn check_forms<
     const CG: usize,
     const K: usize,
     const S: usize,
-    const P: usize,
+    const PL: usize,
+    const PR: usize,
     const D: usize,
     const OP: usize,
     const N: usize,
@@ -383,7 +441,7 @@ pub fn check_forms<
 >(
     case: &Case,
     how: &str,
-    layer: &GroupedConvTranspose1d<L, CIN, COUT, CG, K, S, P, D, OP, T>,
+    layer: &CroppedConvTranspose1d<L, CIN, COUT, CG, K, S, PL, PR, D, OP, T>,
     backend: Backend,
 ) where
     T: Element + FloatCore + AsPrimitive<f64>,
