@@ -211,10 +211,41 @@ where
         );
     };
 
+    /// The rules of a chain that only streams: the channels must match, the block
+    /// lengths need not (each layer's stream gathers its own blocks).
+    const STREAM_VALID: () = {
+        assert!(
+            A::COUT == B::CIN,
+            "Chain: the first layer's COUT must equal the second layer's CIN"
+        );
+        assert!(
+            C == A::COUT,
+            "Chain: the intermediate shape [[T; C]; M] must be the first layer's output: C = COUT"
+        );
+    };
+
     /// `second(act(first(x)))`. A `const fn`: a chain of `static` layers can be a
     /// `static` itself.
     pub const fn new(first: A, act: F, second: B) -> Self {
         let () = Self::VALID;
+        Chain { first, act, second }
+    }
+
+    /// A chain to stream ([`Self::push`]): the channels must match as for [`Self::new`],
+    /// but each layer's input length `L` is its stream's block length, and those need
+    /// not follow from each other. (Its `forward` does not build unless they do.)
+    ///
+    /// ```
+    /// use conv_transpose::{chain, Chain, ConvTranspose1d, Relu};
+    ///
+    /// type A = ConvTranspose1d<1, 4, 2, 4, 2, 1>; // one frame a block, 2 out
+    /// type B = ConvTranspose1d<5, 2, 1, 4, 2, 1>; // blocks of 5
+    /// static UA: A = A::from_torch(&[[[0.5; 4]; 2]; 4], None);
+    /// static UB: B = B::from_torch(&[[[0.5; 4]; 1]; 2], None);
+    /// static NET: chain!(&'static A, Relu, &'static B) = Chain::for_streaming(&UA, Relu, &UB);
+    /// ```
+    pub const fn for_streaming(first: A, act: F, second: B) -> Self {
+        let () = Self::STREAM_VALID;
         Chain { first, act, second }
     }
 
@@ -416,10 +447,7 @@ where
     type Elem = A::Elem;
     const LEN_IN: usize = A::LEN_IN;
     const CIN: usize = A::CIN;
-    const LEN_OUT: usize = {
-        let () = Self::VALID;
-        B::LEN_OUT
-    };
+    const LEN_OUT: usize = B::LEN_OUT;
     const COUT: usize = B::COUT;
     /// `A`'s scratch, the `[[T; C]; M]` tensor between the layers, `B`'s scratch.
     type Scratch = (A::Scratch, [[A::Elem; C]; M], B::Scratch);

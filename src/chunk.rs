@@ -1,6 +1,7 @@
 //! A stream for input of any length: [`ChunkStream`] gathers frames into blocks of `L`
 //! for [`CroppedConvTranspose1d::process`].
 
+use crate::activation::{Activation, Identity};
 use crate::backend::Backend;
 use crate::error::Error;
 use crate::kernels::dispatch::Kernel;
@@ -9,10 +10,10 @@ use crate::layer::CroppedConvTranspose1d;
 use crate::stream::StreamState;
 
 /// A stream for callers whose blocks are not `L` frames: an audio callback's buffer, a
-/// file read in pieces. It gathers input in a `heapless` buffer of one block, runs
-/// [`CroppedConvTranspose1d::process`] whenever a block is complete, and hands each
-/// block's output to a closure. No allocation: the adapter is `L * CIN + N * COUT` samples
-/// plus its [`StreamState`].
+/// file read in pieces. It gathers input where its [`StreamState`] keeps the next block,
+/// runs [`CroppedConvTranspose1d::process`] whenever a block is complete, and hands each
+/// block's output to a closure. No allocation: the adapter is its state plus `N * COUT`
+/// samples of output.
 ///
 /// `L`, `CIN`, `COUT` and `N = L * S` are the layer's; `FRAMES` is its
 /// [`CroppedConvTranspose1d::STREAM_FRAMES`]. [`Self::finish`] ends the signal, however
@@ -43,8 +44,11 @@ pub struct ChunkStream<
     const N: usize,
     const FRAMES: usize,
 > {
+    /// The stream; the block being gathered sits in its block room.
     state: StreamState<T, CIN, FRAMES>,
-    input: heapless::Vec<[T; CIN], L>,
+    /// Frames of that block gathered so far (fewer than `L`).
+    buffered: usize,
+    /// One block's output.
     output: [[T; COUT]; N],
 }
 
@@ -61,7 +65,7 @@ impl<
     pub const fn new() -> Self {
         ChunkStream {
             state: StreamState::new(),
-            input: heapless::Vec::new(),
+            buffered: 0,
             output: [[T::ZERO; COUT]; N],
         }
     }
@@ -69,12 +73,12 @@ impl<
     /// Drops buffered input and starts a new stream.
     pub fn reset(&mut self) {
         self.state.reset();
-        self.input.clear();
+        self.buffered = 0;
     }
 
     /// Input frames waiting for their block to complete (fewer than `L`).
     pub fn buffered(&self) -> usize {
-        self.input.len()
+        self.buffered
     }
 
     /// Takes any number of input frames; for each block they complete, runs the layer and
@@ -93,9 +97,9 @@ impl<
         &mut self,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         x: &[[T; CIN]],
-        emit: impl FnMut(&[[T; COUT]]),
+        mut emit: impl FnMut(&[[T; COUT]]),
     ) {
-        self.push_in(Kernel::best(), layer, x, emit);
+        self.push_in(Kernel::best(), layer, x, Identity, &mut emit);
     }
 
     /// [`Self::push`] on a chosen backend.
@@ -116,14 +120,15 @@ impl<
         backend: Backend,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         x: &[[T; CIN]],
-        emit: impl FnMut(&[[T; COUT]]),
+        mut emit: impl FnMut(&[[T; COUT]]),
     ) -> Result<(), Error> {
-        self.push_in(Kernel::new(backend)?, layer, x, emit);
+        self.push_in(Kernel::new(backend)?, layer, x, Identity, &mut emit);
         Ok(())
     }
 
-    /// [`Self::push`] on `kernel`.
-    fn push_in<
+    /// [`Self::push`] on `kernel`, `act` fused into every output. Each block is gathered
+    /// where the state keeps it, behind the history: no buffer of its own.
+    pub(crate) fn push_in<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
@@ -131,33 +136,31 @@ impl<
         const PR: usize,
         const D: usize,
         const OP: usize,
+        A: Activation,
+        E: FnMut(&[[T; COUT]]),
     >(
         &mut self,
         kernel: Kernel<T>,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
         mut x: &[[T; CIN]],
-        mut emit: impl FnMut(&[[T; COUT]]),
+        act: A,
+        emit: &mut E,
     ) {
         while !x.is_empty() {
-            let block: &[[T; CIN]; L] = if self.input.is_empty() && x.len() >= L {
-                // A whole block in the caller's buffer: no copy here.
-                let (block, rest) = x.split_at(L);
-                x = rest;
-                block.try_into().expect("L frames")
-            } else {
-                let take = (L - self.input.len()).min(x.len());
-                let (part, rest) = x.split_at(take);
-                x = rest;
-                self.input
-                    .extend_from_slice(part)
-                    .expect("at most L frames are buffered");
-                if !self.input.is_full() {
-                    break;
-                }
-                self.input.as_slice().try_into().expect("L frames")
-            };
-            let n = layer.process_in(kernel, &mut self.state, block, &mut self.output);
-            self.input.clear();
+            let room =
+                CroppedConvTranspose1d::<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::block_room(
+                    &mut self.state,
+                );
+            let take = (L - self.buffered).min(x.len());
+            let (part, rest) = x.split_at(take);
+            room[self.buffered..self.buffered + take].copy_from_slice(part);
+            x = rest;
+            self.buffered += take;
+            if self.buffered < L {
+                break;
+            }
+            self.buffered = 0;
+            let n = layer.process_room(kernel, &mut self.state, &mut self.output, act);
             if n > 0 {
                 emit(&self.output[..n]);
             }
@@ -179,9 +182,9 @@ impl<
     >(
         &mut self,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
-        emit: impl FnMut(&[[T; COUT]]),
+        mut emit: impl FnMut(&[[T; COUT]]),
     ) {
-        self.finish_in(Kernel::best(), layer, emit);
+        self.finish_in(Kernel::best(), layer, Identity, &mut emit);
     }
 
     /// [`Self::finish`] on a chosen backend.
@@ -201,14 +204,14 @@ impl<
         &mut self,
         backend: Backend,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
-        emit: impl FnMut(&[[T; COUT]]),
+        mut emit: impl FnMut(&[[T; COUT]]),
     ) -> Result<(), Error> {
-        self.finish_in(Kernel::new(backend)?, layer, emit);
+        self.finish_in(Kernel::new(backend)?, layer, Identity, &mut emit);
         Ok(())
     }
 
-    /// [`Self::finish`] on `kernel`.
-    fn finish_in<
+    /// [`Self::finish`] on `kernel`, `act` fused into every output.
+    pub(crate) fn finish_in<
         const COUT_G: usize,
         const K: usize,
         const S: usize,
@@ -216,13 +219,16 @@ impl<
         const PR: usize,
         const D: usize,
         const OP: usize,
+        A: Activation,
+        E: FnMut(&[[T; COUT]]),
     >(
         &mut self,
         kernel: Kernel<T>,
         layer: &CroppedConvTranspose1d<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>,
-        mut emit: impl FnMut(&[[T; COUT]]),
+        act: A,
+        emit: &mut E,
     ) {
-        let partial = self.input.len();
+        let partial = self.buffered;
         if partial == 0 && !self.state.is_started() {
             return;
         }
@@ -234,10 +240,13 @@ impl<
             + CroppedConvTranspose1d::<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::STREAM_TAIL)
             .saturating_sub(crop);
         if partial > 0 {
-            self.input.resize(L, [T::ZERO; CIN]).expect("L frames fit");
-            let block: &[[T; CIN]; L] = self.input.as_slice().try_into().expect("L frames");
-            let n = layer.process_in(kernel, &mut self.state, block, &mut self.output);
-            self.input.clear();
+            let room =
+                CroppedConvTranspose1d::<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::block_room(
+                    &mut self.state,
+                );
+            room[partial..].fill([T::ZERO; CIN]);
+            self.buffered = 0;
+            let n = layer.process_room(kernel, &mut self.state, &mut self.output, act);
             let n = n.min(owed);
             if n > 0 {
                 emit(&self.output[..n]);
@@ -245,7 +254,7 @@ impl<
             owed -= n;
         }
         while owed > 0 {
-            let n = layer.flush_in(kernel, &mut self.state, &mut self.output);
+            let n = layer.flush_in(kernel, &mut self.state, &mut self.output, act);
             let n = n.min(owed);
             if n == 0 {
                 break;

@@ -24,11 +24,13 @@
 
 use core::num::NonZeroUsize;
 
+use crate::activation::{Activation, Identity};
 use crate::backend::Backend;
 use crate::error::Error;
 use crate::geometry::Geometry;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
+use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{Args, Strides};
 use crate::layer::CroppedConvTranspose1d;
 
@@ -222,7 +224,7 @@ impl<
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
     ) -> usize {
-        self.process_in(Kernel::best(), state, x, y)
+        self.process_in(Kernel::best(), state, x, y, Identity)
     }
 
     /// [`Self::process`] on a chosen backend.
@@ -237,16 +239,48 @@ impl<
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
     ) -> Result<usize, Error> {
-        Ok(self.process_in(Kernel::new(backend)?, state, x, y))
+        Ok(self.process_in(Kernel::new(backend)?, state, x, y, Identity))
     }
 
-    /// [`Self::process`] on `kernel`.
-    pub(crate) fn process_in<const N: usize, const FRAMES: usize>(
+    /// [`Self::process`] on `kernel`, with `act` fused into every output.
+    pub(crate) fn process_in<const N: usize, const FRAMES: usize, A: Activation>(
         &self,
         kernel: Kernel<T>,
         state: &mut StreamState<T, CIN, FRAMES>,
         x: &[[T; CIN]; L],
         y: &mut [[T; COUT]; N],
+        act: A,
+    ) -> usize {
+        *Self::block_room(state) = *x;
+        self.process_room(kernel, state, y, act)
+    }
+
+    /// Where the next block goes in `state`: its last `L` frames, after the history. A
+    /// caller may gather a block there frame by frame and then call [`Self::process_room`].
+    pub(crate) fn block_room<const FRAMES: usize>(
+        state: &mut StreamState<T, CIN, FRAMES>,
+    ) -> &mut [[T; CIN]; L] {
+        const {
+            assert!(
+                FRAMES == Self::STREAM_FRAMES,
+                "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
+            );
+        }
+        match state.frames.last_chunk_mut::<L>() {
+            Some(room) => room,
+            // FRAMES = STREAM_HISTORY + L, checked above.
+            None => unreachable!(),
+        }
+    }
+
+    /// Processes the block that [`Self::block_room`] holds: [`Self::process`] without the
+    /// copy, `act` fused into every output.
+    pub(crate) fn process_room<const N: usize, const FRAMES: usize, A: Activation>(
+        &self,
+        kernel: Kernel<T>,
+        state: &mut StreamState<T, CIN, FRAMES>,
+        y: &mut [[T; COUT]; N],
+        act: A,
     ) -> usize {
         const {
             assert!(
@@ -258,6 +292,7 @@ impl<
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
         }
+        // A new stream (the frames of the block, in the room, are kept).
         if state.ending || state.owner.is_some_and(|o| o != Self::OWNER) {
             state.reset();
         }
@@ -267,7 +302,6 @@ impl<
         }
         let m = Self::STREAM_HISTORY;
         let have = state.history;
-        state.frames[m..].copy_from_slice(x);
         // The input is frames[m - have ..]; the window starts HOLD frames before the
         // block's first output, at `have * S - HOLD` in that input's result. Where that is
         // negative (the first blocks), the frames before the signal are dropped below.
@@ -277,7 +311,13 @@ impl<
             None => (Self::HOLD - start, 0),
         };
         if front < N {
-            self.window(kernel, &state.frames[m - have..], first, &mut y[front..]);
+            self.window(
+                kernel,
+                &state.frames[m - have..],
+                first,
+                &mut y[front..],
+                act,
+            );
         }
         // `front` frames lie before the signal, so the crop covers them.
         let drop = state.crop.min(N);
@@ -303,7 +343,7 @@ impl<
         state: &mut StreamState<T, CIN, FRAMES>,
         y: &mut [[T; COUT]],
     ) -> usize {
-        self.flush_in(Kernel::best(), state, y)
+        self.flush_in(Kernel::best(), state, y, Identity)
     }
 
     /// [`Self::flush`] on a chosen backend.
@@ -317,15 +357,16 @@ impl<
         state: &mut StreamState<T, CIN, FRAMES>,
         y: &mut [[T; COUT]],
     ) -> Result<usize, Error> {
-        Ok(self.flush_in(Kernel::new(backend)?, state, y))
+        Ok(self.flush_in(Kernel::new(backend)?, state, y, Identity))
     }
 
-    /// [`Self::flush`] on `kernel`.
-    pub(crate) fn flush_in<const FRAMES: usize>(
+    /// [`Self::flush`] on `kernel`, with `act` fused into every output.
+    pub(crate) fn flush_in<const FRAMES: usize, A: Activation>(
         &self,
         kernel: Kernel<T>,
         state: &mut StreamState<T, CIN, FRAMES>,
         y: &mut [[T; COUT]],
+        act: A,
     ) -> usize {
         const {
             assert!(
@@ -348,16 +389,16 @@ impl<
             // No history: K = 1, and what is left is output padding, the bias alone.
             for frame in y.iter_mut() {
                 for (co, v) in frame.iter_mut().enumerate() {
-                    *v = T::finish(
-                        self.bias()
-                            .map_or(T::Acc::default(), |b| T::bias_acc(b[co])),
-                    );
+                    let bias = self
+                        .bias()
+                        .map_or(T::Acc::default(), |b| T::bias_acc(b[co]));
+                    *v = act.apply(T::finish(bias));
                 }
             }
         } else if n > 0 {
             // `crop` covers any part of the window before the signal.
             let first = have * S + done - Self::HOLD;
-            self.window(kernel, &state.frames[m - have..m], first, y);
+            self.window(kernel, &state.frames[m - have..m], first, y, act);
         }
         state.flushed += n;
         if done + n == Self::STREAM_TAIL {
@@ -366,8 +407,16 @@ impl<
         n
     }
 
-    /// Frames `first .. first + y.len()` of the full result of `x`, bias included.
-    fn window(&self, kernel: Kernel<T>, x: &[[T; CIN]], first: usize, y: &mut [[T; COUT]]) {
+    /// Frames `first .. first + y.len()` of the full result of `x`, bias and `act`
+    /// included.
+    fn window<A: Activation>(
+        &self,
+        kernel: Kernel<T>,
+        x: &[[T; CIN]],
+        first: usize,
+        y: &mut [[T; COUT]],
+        act: A,
+    ) {
         let g = Geometry {
             len_in: x.len(),
             padding: first,
@@ -385,7 +434,8 @@ impl<
                 Strides::nlc(CIN),
                 y.as_flattened_mut(),
                 Strides::nlc(COUT),
-            ),
+            )
+            .activated(act),
             &mut acc,
         );
     }
