@@ -313,33 +313,60 @@ fn stack_used() -> usize {
     top - at
 }
 
+/// FNV-1a over the bits of a run of output frames, in time order: what a stream writes
+/// and what the whole-signal chain writes must hash the same.
+#[cfg(firmware_hifigan)]
+struct Fnv(u64);
+
+#[cfg(firmware_hifigan)]
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    fn add(&mut self, v: f32) {
+        for b in v.to_bits().to_le_bytes() {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// The distance of output `v` (channel `c`, frame `n`) from PyTorch's, infinite for NaN.
+#[cfg(firmware_hifigan)]
+fn from_pytorch(c: usize, n: usize, v: f32) -> f32 {
+    let w = conv_transpose_hifigan::golden::OUTPUT[c][n];
+    // FIRMWARE_PERTURB=1: one expected value moved by ten times the tolerance.
+    let w = if cfg!(firmware_perturb) && (c, n) == (3, 100) {
+        w + 1e-5
+    } else {
+        w
+    };
+    let e = (v - w).abs();
+    if e.is_nan() {
+        f32::INFINITY
+    } else {
+        e
+    }
+}
+
 /// The last three upsampling stages of HiFi-GAN v2, imported from the PyTorch checkpoint
 /// by `conv-transpose-hifigan`'s build script, against PyTorch's own output for the same
-/// input (the host test's tolerance, 1e-6).
+/// input (the host test's tolerance, 1e-6). Returns whether it passed, and the hash of
+/// its output in time order.
 #[cfg(firmware_hifigan)]
 #[inline(never)]
-fn hifigan() -> bool {
+fn hifigan() -> (bool, u64) {
     use conv_transpose::Layer;
     use conv_transpose_hifigan::{golden, run, Net};
 
     let mut scratch = Net::SCRATCH;
     let mut y = [[f32::NAN; 512]; 8];
     run(&golden::INPUT, &mut scratch, &mut y);
-    let mut worst = 0.0f32;
-    for (c, (got, want)) in y.iter().zip(&golden::OUTPUT).enumerate() {
-        for (n, (&g, &w)) in got.iter().zip(want).enumerate() {
-            // FIRMWARE_PERTURB=1: one expected value moved by ten times the tolerance.
-            let w = if cfg!(firmware_perturb) && (c, n) == (3, 100) {
-                w + 1e-5
-            } else {
-                w
-            };
-            let e = (g - w).abs();
-            worst = if e.is_nan() {
-                f32::INFINITY
-            } else {
-                worst.max(e)
-            };
+    let (mut worst, mut hash) = (0.0f32, Fnv::new());
+    for n in 0..512 {
+        for (c, row) in y.iter().enumerate() {
+            worst = worst.max(from_pytorch(c, n, row[n]));
+            hash.add(row[n]);
         }
     }
     let ok = worst <= 1e-6;
@@ -348,11 +375,55 @@ fn hifigan() -> bool {
         worst,
         if ok { "PASS" } else { "FAIL" }
     );
+    (ok, hash.0)
+}
+
+/// The same tail streamed one input frame a block: its state on the stack, each output
+/// frame checked against PyTorch's as it comes and hashed (nothing of the signal is
+/// kept); the hash must be the whole-signal chain's (`whole`), bit for bit.
+#[cfg(firmware_hifigan)]
+#[inline(never)]
+fn hifigan_stream(whole: u64) -> bool {
+    use conv_transpose::Tanh;
+    use conv_transpose_hifigan::{golden, NET_STREAM, STREAM, STREAM_RAM};
+
+    let mut state = NET_STREAM;
+    let (mut worst, mut hash, mut frames) = (0.0f32, Fnv::new(), 0usize);
+    let mut emit = |y: &[[f32; 8]]| {
+        for f in y {
+            for (c, &v) in f.iter().enumerate() {
+                worst = worst.max(if frames < 512 {
+                    from_pytorch(c, frames, v)
+                } else {
+                    f32::INFINITY
+                });
+                hash.add(v);
+            }
+            frames += 1;
+        }
+    };
+    for i in 0..16 {
+        let frame: [f32; 64] = core::array::from_fn(|c| golden::INPUT[c][i]);
+        STREAM.push_act(&mut state, &[frame], Tanh, &mut emit);
+    }
+    STREAM.finish_act(&mut state, Tanh, &mut emit);
+    let ok = frames == 512 && worst <= 1e-6 && hash.0 == whole;
+    println!(
+        "HiFi-GAN v2 tail streamed, one input frame a block (state {STREAM_RAM} bytes): {frames} frames, worst |y - PyTorch| = {:e}, {} the whole-signal chain: {}",
+        worst,
+        if hash.0 == whole { "bit for bit" } else { "NOT bit for bit" },
+        if ok { "PASS" } else { "FAIL" }
+    );
     ok
 }
 
 #[cfg(not(firmware_hifigan))]
-fn hifigan() -> bool {
+fn hifigan() -> (bool, u64) {
+    (true, 0)
+}
+
+#[cfg(not(firmware_hifigan))]
+fn hifigan_stream(_: u64) -> bool {
     true
 }
 
@@ -367,12 +438,18 @@ fn main() -> ! {
     );
     if cfg!(firmware_hifigan) {
         paint_stack();
-        let net = hifigan();
+        let (net, whole) = hifigan();
         println!(
             "peak stack of the HiFi-GAN chain (its scratch and output on the stack): {} bytes",
             stack_used()
         );
-        ok &= net;
+        paint_stack();
+        let streamed = hifigan_stream(whole);
+        println!(
+            "peak stack of the HiFi-GAN stream (its state on the stack; statics: none): {} bytes",
+            stack_used()
+        );
+        ok &= net & streamed;
     }
     println!(
         "{}",

@@ -9,11 +9,17 @@
 //! ups.2: 16 ->  8 channels, K 4,  S 2, P 1: 256 ->  512 frames
 //! ```
 //!
-//! `no_std`: the firmware crate runs the same [`NET`] on a Cortex-M4F.
+//! [`STREAM`] is the same network as a stream, over the same weights (views of the same
+//! statics): one input frame a block, [`NetStream`] its state, and what it emits is
+//! [`NET`]'s output bit for bit.
+//!
+//! `no_std`: the firmware crate runs [`NET`] and [`STREAM`] on a Cortex-M4F.
 #![no_std]
 #![deny(missing_docs)]
 
-use conv_transpose::{Chain, Layer, LeakyRelu, Tanh};
+use conv_transpose::{
+    chain, chunk_stream, Chain, ChunkStream, GroupedConvTranspose1d, Layer, LeakyRelu, Tanh,
+};
 
 #[allow(missing_docs)]
 mod model {
@@ -33,6 +39,40 @@ pub static NET: Net = Chain::new(
     LeakyRelu(0.1),
     &UPS2,
 );
+
+/// `ups.0` as a stream layer: one input frame a block, 8 out.
+pub type Ups0Block = GroupedConvTranspose1d<1, 64, 32, 32, 16, 8, 4, 1, 0, f32>;
+/// `ups.1` on the 8 frames a block of `ups.0` gives: 16 out.
+pub type Ups1Block = GroupedConvTranspose1d<8, 32, 16, 16, 4, 2, 1, 1, 0, f32>;
+/// `ups.2` on the 16 frames a block of `ups.1` gives: 32 out.
+pub type Ups2Block = GroupedConvTranspose1d<16, 16, 8, 8, 4, 2, 1, 1, 0, f32>;
+
+/// The stream network: the layers of [`NET`] at their block lengths.
+pub type StreamNet = chain!(
+    chain!(&'static Ups0Block, LeakyRelu, &'static Ups1Block),
+    LeakyRelu,
+    &'static Ups2Block
+);
+
+/// [`NET`] as a stream, through the same weights (`with_len` views of [`UPS0`],
+/// [`UPS1`], [`UPS2`]; no copy): `STREAM.push_act(&mut state, frames, Tanh, emit)`.
+pub static STREAM: StreamNet = Chain::for_streaming(
+    Chain::for_streaming(UPS0.with_len::<1>(), LeakyRelu(0.1), UPS1.with_len::<8>()),
+    LeakyRelu(0.1),
+    UPS2.with_len::<16>(),
+);
+
+/// The state of a stream of [`STREAM`]: each layer's history and one block's output.
+pub type NetStream = (
+    (chunk_stream!(Ups0Block), chunk_stream!(Ups1Block)),
+    chunk_stream!(Ups2Block),
+);
+
+/// A stream at its start (`const`: it can be a `static`, all zero bits).
+pub const NET_STREAM: NetStream = ((ChunkStream::new(), ChunkStream::new()), ChunkStream::new());
+
+/// The RAM a stream takes: [`NetStream`]'s size.
+pub const STREAM_RAM: usize = core::mem::size_of::<NetStream>();
 
 /// Input frames and channels, output frames and channels.
 pub const SHAPE: (usize, usize, usize, usize) = (
