@@ -34,6 +34,12 @@
 //! - [`DepthwiseConvTranspose1d`]`<L, C, K, S, P, D, OP, T>`: every channel on its own.
 //! - [`GroupedConvTranspose1d`]`<L, CIN, COUT, COUT_G, K, S, P, D, OP, T>`: any groups;
 //!   the other two are aliases of it.
+//! - [`CroppedConvTranspose1d`]`<L, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>`: crops
+//!   that differ between the ends (Modular MAX's padding tuple; causal decoder layers,
+//!   `PL = 0`); the other three are its symmetric case.
+//!
+//! `layer.with_len::<L2>()` views a layer over another input length through the same
+//! weights, so one table in flash serves a whole signal and streams of any block length.
 //!
 //! Each has `forward` (channels last, `NLC`), `forward_ncl` (channels first, as PyTorch),
 //! and batch forms over slices of those. Weights are accepted in the layouts of PyTorch
@@ -42,8 +48,9 @@
 //! # Semantics
 //! With `full[i*S + k*D][co] += x[i][ci] * w[ci][co - g*COUT/G][k]` over every input
 //! frame `i`, tap `k`, and channels `ci`, `co` of the same group `g` (all of them when
-//! there is one group), output frame `n` is `full[n + P][co] + bias[co]`, for
-//! `OUT_LEN = (L-1)*S - 2*P + D*(K-1) + OP + 1` frames. Padding crops the full result; the
+//! there is one group), output frame `n` is `full[n + PL][co] + bias[co]`, for
+//! `OUT_LEN = (L-1)*S - PL - PR + D*(K-1) + OP + 1` frames (`PL = PR = P`, PyTorch's
+//! padding, for the symmetric layers). Padding crops the full result; the
 //! `OP` frames of output padding receive only the bias. [`output_padding_for`] gives the
 //! `OP` PyTorch picks for `forward(x, output_size=...)`.
 //!
@@ -95,8 +102,10 @@
 //! [`StreamState`] holds what a stream of a layer needs between blocks (the layer stays
 //! immutable): `layer.process` takes `L` frames at a time, `layer.flush` ends the signal,
 //! and together they write exactly `forward` over the whole signal. [`ChunkStream`] takes
-//! pieces of any length. [`stream_state!`], [`chunk_stream!`] and [`chain!`] name these
-//! types from the layer types alone. [`design`] makes Kaiser-windowed sinc interpolators
+//! pieces of any length. A [`Chain`] streams too (`push_act`, `finish_act`), each layer
+//! with its own [`ChunkStream`] ([`StreamOf`]), bit for bit the whole-signal chain.
+//! [`stream_state!`], [`chunk_stream!`] and [`chain!`] name these types from the layer
+//! types alone. [`design`] makes Kaiser-windowed sinc interpolators
 //! for upsampling layers, in `no_std`; an argument it refuses gives a [`DesignError`].
 //!
 //! # Crate features
