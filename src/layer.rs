@@ -275,55 +275,6 @@ impl<
         self.bias.as_ref()
     }
 
-    /// This layer over `L2` input frames instead of `L`: the same weights, not a copy. One
-    /// `static` in flash then serves a whole-signal `forward` and streams of any block
-    /// length. `L2` must make a valid layer (a build error otherwise).
-    ///
-    /// ```
-    /// use conv_transpose::{stream_state, ConvTranspose1d};
-    ///
-    /// type Up = ConvTranspose1d<160, 1, 1, 4, 2, 1>; // a 160-frame stream block
-    /// static UP: Up = Up::from_torch(&[[[0.5, 1.0, 1.0, 0.5]]], None);
-    ///
-    /// // The whole signal through the same weights.
-    /// let whole = UP.with_len::<480>();
-    /// let x = [[1.0f32]; 480];
-    /// let mut y = [[0.0f32; 1]; 960];
-    /// whole.forward(&x, &mut y);
-    /// assert_eq!(y[1], [1.5]);
-    /// assert!(core::ptr::eq(whole.weights().as_ptr().cast::<f32>(), UP.weights().as_ptr().cast()));
-    ///
-    /// // And one frame at a time.
-    /// let one = UP.with_len::<1>();
-    /// let mut state = <stream_state!(ConvTranspose1d<1, 1, 1, 4, 2, 1>)>::new();
-    /// let mut out = [[0.0f32; 1]; 2];
-    /// one.process(&mut state, &[[1.0]], &mut out);
-    /// ```
-    pub const fn with_len<const L2: usize>(
-        &self,
-    ) -> &CroppedConvTranspose1d<L2, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T> {
-        let () = CroppedConvTranspose1d::<L2, CIN, COUT, COUT_G, K, S, PL, PR, D, OP, T>::VALID;
-        // SAFETY: both types are `#[repr(C)]` structs of the same two fields (a
-        // `[[[T; COUT_G]; CIN]; K]` and an `Option<[T; COUT]>`), which no parameter that
-        // differs between them (`L`) appears in: the same layout, and every value of one
-        // is a valid value of the other. The reference keeps `self`'s lifetime.
-        unsafe {
-            &*(self as *const Self).cast::<CroppedConvTranspose1d<
-                L2,
-                CIN,
-                COUT,
-                COUT_G,
-                K,
-                S,
-                PL,
-                PR,
-                D,
-                OP,
-                T,
-            >>()
-        }
-    }
-
     /// The packed weights and the bias, as the kernels take them.
     pub(crate) fn packed(&self) -> (&[T], Option<&[T]>) {
         (
