@@ -4,12 +4,15 @@
 use conv_transpose::Geometry;
 
 use crate::error::{shape_string, ImportError};
-use crate::spec::{is_screaming_case, type_alias_name, ElementType, LayerSpec};
+use crate::spec::{is_screaming_case, type_alias_name, CropRight, ElementType, LayerSpec};
 use crate::tensors::{checked_product, Tensor, Tensors};
+use crate::weight_norm::WeightNorm;
 
 /// The weight and bias as read and checked.
 pub(crate) struct Checked {
     pub(crate) weight: Tensor,
+    /// Where the weight was folded from, if it was.
+    pub(crate) weight_norm: Option<WeightNorm>,
     pub(crate) bias: Option<Tensor>,
     pub(crate) geometry: Geometry,
     pub(crate) len_out: usize,
@@ -58,6 +61,15 @@ fn check_spec(spec: &LayerSpec) -> Result<(), ImportError> {
             ),
         ));
     }
+    if spec.padding_right == CropRight::Causal && spec.padding != 0 {
+        return Err(hyper(
+            spec,
+            format!(
+                "a causal layer crops nothing on the left, but the padding (left crop) is {}",
+                spec.padding
+            ),
+        ));
+    }
     if let Some(out) = spec.out_channels {
         if out % spec.groups != 0 {
             return Err(hyper(
@@ -85,8 +97,22 @@ fn check_spec(spec: &LayerSpec) -> Result<(), ImportError> {
 
 /// Reads the weight (and bias) and checks them against `spec`.
 pub(crate) fn check(tensors: &Tensors, spec: &LayerSpec) -> Result<Checked, ImportError> {
+    check_with(tensors, spec, &|_| Ok(()))
+}
+
+/// [`check`], with `shape_ok` called on the geometry as soon as the weight gives it
+/// (before the bias is read): a network checks its channels there.
+pub(crate) fn check_with(
+    tensors: &Tensors,
+    spec: &LayerSpec,
+    shape_ok: &dyn Fn(&Geometry) -> Result<(), ImportError>,
+) -> Result<Checked, ImportError> {
     check_spec(spec)?;
-    let weight = tensors.tensor_f32(&spec.weight)?;
+    let (weight, weight_norm) = if spec.fold_weight_norm {
+        tensors.weight_f32(&spec.weight)?
+    } else {
+        (tensors.tensor_f32(&spec.weight)?, None)
+    };
     let groups = spec.groups;
 
     // The wanted shape, with the dimensions the spec fixes.
@@ -146,6 +172,11 @@ pub(crate) fn check(tensors: &Tensors, spec: &LayerSpec) -> Result<Checked, Impo
         });
     }
 
+    let padding_right = match spec.padding_right {
+        CropRight::SameAsLeft => spec.padding,
+        CropRight::Frames(n) => n,
+        CropRight::Causal => causal_crop(spec, kernel)?,
+    };
     let geometry = Geometry {
         len_in: spec.len_in,
         in_channels: cin,
@@ -154,36 +185,14 @@ pub(crate) fn check(tensors: &Tensors, spec: &LayerSpec) -> Result<Checked, Impo
         kernel,
         stride: spec.stride,
         padding: spec.padding,
-        padding_right: spec.padding,
+        padding_right,
         dilation: spec.dilation,
         output_padding: spec.output_padding,
     };
-    let len_out = geometry.len_out().ok_or_else(|| {
-        // Every other rule was checked above: the length is what fails.
-        let (l, s, p, d, k, op) = (
-            spec.len_in as i128,
-            spec.stride as i128,
-            spec.padding as i128,
-            spec.dilation as i128,
-            kernel as i128,
-            spec.output_padding as i128,
-        );
-        let value = (l - 1)
-            .checked_mul(s)
-            .and_then(|a| d.checked_mul(k - 1).and_then(|b| a.checked_add(b)))
-            .and_then(|a| a.checked_add(op + 1))
-            .and_then(|a| a.checked_sub(p.checked_mul(2)?));
-        let formula = format!(
-            "(L-1)*S - 2*P + D*(K-1) + OP + 1 = ({l}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1"
-        );
-        match value {
-            Some(v) if v < 1 => hyper(
-                spec,
-                format!("the output length {formula} = {v} is less than 1 (too much padding)"),
-            ),
-            _ => hyper(spec, format!("the output length {formula} overflows usize")),
-        }
-    })?;
+    shape_ok(&geometry)?;
+    let len_out = geometry
+        .len_out()
+        .ok_or_else(|| length_error(spec, &geometry))?;
 
     let bias = match &spec.bias {
         None => None,
@@ -223,10 +232,82 @@ pub(crate) fn check(tensors: &Tensors, spec: &LayerSpec) -> Result<Checked, Impo
     }
     Ok(Checked {
         weight,
+        weight_norm,
         bias,
         geometry,
         len_out,
     })
+}
+
+/// A causal layer's right crop, `D*(K-1) + OP + 1 - S`, or the error that names why there
+/// is none.
+fn causal_crop(spec: &LayerSpec, kernel: usize) -> Result<usize, ImportError> {
+    let (s, d, k, op) = (
+        spec.stride as i128,
+        spec.dilation as i128,
+        kernel as i128,
+        spec.output_padding as i128,
+    );
+    let formula = format!("D*(K-1) + OP + 1 - S = {d}*({k}-1) + {op} + 1 - {s}");
+    // Every term is below 2^64, so only the product can overflow i128.
+    let Some(crop) = d.checked_mul(k - 1).map(|reach| reach + op + 1 - s) else {
+        return Err(hyper(
+            spec,
+            format!("the causal crop {formula} overflows usize"),
+        ));
+    };
+    if crop < 0 {
+        return Err(hyper(
+            spec,
+            format!(
+                "a causal layer crops {formula} = {crop} frames on the right, which is \
+                 negative: the kernel reaches less than a stride, so L frames cannot give L*S"
+            ),
+        ));
+    }
+    usize::try_from(crop).map_err(|_| {
+        hyper(
+            spec,
+            format!("the causal crop {formula} = {crop} overflows usize"),
+        )
+    })
+}
+
+/// The error for a geometry whose output length is less than one frame or overflows
+/// (every other rule was checked before).
+fn length_error(spec: &LayerSpec, g: &Geometry) -> ImportError {
+    let (l, s, pl, pr, d, k, op) = (
+        g.len_in as i128,
+        g.stride as i128,
+        g.padding as i128,
+        g.padding_right as i128,
+        g.dilation as i128,
+        g.kernel as i128,
+        g.output_padding as i128,
+    );
+    let value = (l - 1)
+        .checked_mul(s)
+        .and_then(|a| d.checked_mul(k - 1).and_then(|b| a.checked_add(b)))
+        .and_then(|a| a.checked_add(op + 1))
+        .and_then(|a| a.checked_sub(pl.checked_add(pr)?));
+    let formula = if pl == pr {
+        format!("(L-1)*S - 2*P + D*(K-1) + OP + 1 = ({l}-1)*{s} - 2*{pl} + {d}*({k}-1) + {op} + 1")
+    } else {
+        format!(
+            "(L-1)*S - PL - PR + D*(K-1) + OP + 1 = ({l}-1)*{s} - {pl} - {pr} + {d}*({k}-1) + \
+             {op} + 1"
+        )
+    };
+    match value {
+        Some(v) if v < 1 => {
+            let what = if pl == pr { "padding" } else { "cropping" };
+            hyper(
+                spec,
+                format!("the output length {formula} = {v} is less than 1 (too much {what})"),
+            )
+        }
+        _ => hyper(spec, format!("the output length {formula} overflows usize")),
+    }
 }
 
 /// [`ImportError::NonFinite`] for the first NaN or infinite element of `t`.

@@ -81,6 +81,59 @@ pub enum ImportError {
         /// The element type of the layer being generated.
         element: ElementType,
     },
+    /// A weight is absent and only one half of its weight normalisation is there.
+    WeightNorm {
+        /// The weight asked for (`ups.0.weight`).
+        weight: String,
+        /// The half that is there (`ups.0.weight_g`).
+        present: String,
+        /// The half that is missing (`ups.0.weight_v`).
+        missing: String,
+    },
+    /// A network description is not valid: not TOML, an unknown or missing key, a value
+    /// of the wrong type, fewer than two layers, a name that is no identifier, ...
+    Description {
+        /// The description's file (or the name given to an in-memory one).
+        file: String,
+        /// What is wrong; TOML's own words, with the line, where it gave some.
+        message: String,
+    },
+    /// An error in one layer of a network description: the layer's number (from 1) and
+    /// weight name, and the error itself.
+    InLayer {
+        /// The layer's number in the description, counted from 1.
+        layer: usize,
+        /// Its `weight` key (empty if the entry had none).
+        weight: String,
+        /// What is wrong with it.
+        source: Box<ImportError>,
+    },
+    /// A layer of a network does not take the channels the previous one gives.
+    Channels {
+        /// The layer's number (from 1).
+        layer: usize,
+        /// Its weight tensor.
+        weight: String,
+        /// The input channels its weight has (its first dimension).
+        in_channels: usize,
+        /// The previous layer's weight tensor.
+        previous_weight: String,
+        /// The previous layer's output channels (`groups` times its weight's middle
+        /// dimension).
+        out_channels: usize,
+        /// The previous layer's `groups`.
+        previous_groups: usize,
+    },
+}
+
+impl ImportError {
+    /// The error itself, through any [`ImportError::InLayer`] around it.
+    pub fn innermost(&self) -> &ImportError {
+        match self {
+            ImportError::InLayer { source, .. } => source.innermost(),
+            e => e,
+        }
+    }
 }
 
 /// At most 100 characters of `text`, for messages about hostile files (a name or a
@@ -134,7 +187,9 @@ impl fmt::Display for ImportError {
                         f,
                         " (the model uses weight normalisation: call \
                          `torch.nn.utils.remove_weight_norm` or \
-                         `torch.nn.utils.parametrize.remove_parametrizations` before saving)"
+                         `torch.nn.utils.parametrize.remove_parametrizations` before saving, \
+                         or let the importer fold it: `LayerSpec::fold_weight_norm(true)`, \
+                         `--fold-weight-norm`; network descriptions always fold)"
                     )?;
                 }
                 Ok(())
@@ -179,10 +234,49 @@ impl fmt::Display for ImportError {
                         f,
                         ", which would make the layer's outputs NaN or infinite; fix the \
                          checkpoint, or keep the value with `LayerSpec::allow_non_finite(true)` \
-                         (`--allow-non-finite` on the command line)"
+                         (`--allow-non-finite` on the command line, `allow_non_finite = true` \
+                         in a network description)"
                     ),
                 }
             }
+            ImportError::WeightNorm {
+                weight,
+                present,
+                missing,
+            } => write!(
+                f,
+                "tensor `{weight}` is absent and `{present}` is there, but `{missing}`, the other \
+                 half of its weight normalisation, is missing"
+            ),
+            ImportError::Description { file, message } => {
+                write!(f, "network description `{file}`: {message}")
+            }
+            ImportError::InLayer {
+                layer,
+                weight,
+                source,
+            } => {
+                if weight.is_empty() {
+                    write!(f, "layer {layer}: {source}")
+                } else {
+                    write!(f, "layer {layer} (`{weight}`): {source}")
+                }
+            }
+            ImportError::Channels {
+                layer,
+                weight,
+                in_channels,
+                previous_weight,
+                out_channels,
+                previous_groups,
+            } => write!(
+                f,
+                "layer {layer} (`{weight}`) takes {in_channels} input channels but layer {} \
+                 (`{previous_weight}`) gives {out_channels} (groups {previous_groups} times \
+                 {} per group): is `groups` right?",
+                layer.saturating_sub(1),
+                out_channels / (*previous_groups).max(1),
+            ),
         }
     }
 }
@@ -191,6 +285,7 @@ impl std::error::Error for ImportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             ImportError::Io { source, .. } => Some(source),
+            ImportError::InLayer { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

@@ -3,12 +3,12 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use conv_transpose::Q15;
+use conv_transpose::{Geometry, Q15};
 
 use crate::array::{f32_literal, q15_literal, write_nested};
 use crate::check::{check, hyper, Checked};
 use crate::error::ImportError;
-use crate::spec::{type_alias_name, ElementType, LayerSpec};
+use crate::spec::{type_alias_name, CropRight, ElementType, LayerSpec};
 use crate::tensors::{file_name_of, Tensor, Tensors};
 
 /// The smallest `n >= 0` with `max_abs * 2^-n <= Q15::MAX` (exactly, in `f64`).
@@ -56,12 +56,54 @@ fn quantise(t: &Tensor, scale: f64) -> (Vec<String>, f64) {
 /// hyper-parameters, the tensors' presence, element type and shapes are all checked, so
 /// that the source compiles.
 pub fn render(tensors: &Tensors, spec: &LayerSpec) -> Result<String, ImportError> {
+    let checked = check(tensors, spec)?;
+    Ok(render_checked(tensors.file(), spec, &checked))
+}
+
+/// The layer's generic parameters after `L`: `CIN, COUT, COUT_G, K, S, P, D, OP` for a
+/// symmetric crop, `CIN, COUT, COUT_G, K, S, PL, PR, D, OP` otherwise.
+pub(crate) fn generics_after_len(g: &Geometry) -> String {
+    let crops = if g.padding == g.padding_right {
+        g.padding.to_string()
+    } else {
+        format!("{}, {}", g.padding, g.padding_right)
+    };
+    format!(
+        "{}, {}, {}, {}, {}, {crops}, {}, {}",
+        g.in_channels,
+        g.out_channels,
+        g.out_per_group(),
+        g.kernel,
+        g.stride,
+        g.dilation,
+        g.output_padding
+    )
+}
+
+/// `::conv_transpose::GroupedConvTranspose1d<L, ...>` (symmetric crop) or
+/// `::conv_transpose::CroppedConvTranspose1d<L, ...>` of `g` over `len` input frames.
+pub(crate) fn layer_type(g: &Geometry, len: usize, element: &str) -> String {
+    let ty = if g.padding == g.padding_right {
+        "GroupedConvTranspose1d"
+    } else {
+        "CroppedConvTranspose1d"
+    };
+    format!(
+        "::conv_transpose::{ty}<{len}, {}, {element}>",
+        generics_after_len(g)
+    )
+}
+
+/// [`render`] of a layer already read and checked.
+pub(crate) fn render_checked(file: &str, spec: &LayerSpec, checked: &Checked) -> String {
     let Checked {
         weight,
+        weight_norm,
         bias,
         geometry: g,
         len_out,
-    } = check(tensors, spec)?;
+    } = checked;
+    let (g, len_out) = (*g, *len_out);
     let name = &spec.name;
     let alias = type_alias_name(name);
     let cout_g = g.out_per_group();
@@ -76,36 +118,59 @@ pub fn render(tensors: &Tensors, spec: &LayerSpec) -> Result<String, ImportError
         weight.name,
         g.in_channels,
         g.kernel,
-        file_name_of(tensors.file()),
+        file_name_of(file),
     ));
-    out.push_str(&format!(
-        "/// `nn.ConvTranspose1d({}, {}, {}, stride={}, padding={}, output_padding={}, \
-         groups={}, dilation={}{})` on {} input frames: {len_out} output frames.\n",
+    if let Some(wn) = weight_norm {
+        let over = match wn.dim {
+            Some(d) => format!("over every dimension but {d}"),
+            None => "over the whole tensor".to_string(),
+        };
+        out.push_str(&format!(
+            "/// Folded from weight normalisation: `{}` * (`{}` / ||`{}`||), the norm {over}, \
+             as `torch._weight_norm` computes it in f32.\n",
+            wn.v, wn.g, wn.v
+        ));
+    }
+    let torch = format!(
+        "nn.ConvTranspose1d({}, {}, {}, stride={}, padding={}, output_padding={}, groups={}, \
+         dilation={}{})",
         g.in_channels,
         g.out_channels,
         g.kernel,
         g.stride,
-        g.padding,
+        if g.padding == g.padding_right {
+            g.padding
+        } else {
+            0
+        },
         g.output_padding,
         g.groups,
         g.dilation,
         if bias.is_some() { "" } else { ", bias=False" },
-        g.len_in,
-    ));
+    );
+    if g.padding == g.padding_right {
+        out.push_str(&format!(
+            "/// `{torch}` on {} input frames: {len_out} output frames.\n",
+            g.len_in,
+        ));
+    } else {
+        let causal = if spec.padding_right == CropRight::Causal {
+            " (causal)"
+        } else {
+            ""
+        };
+        out.push_str(&format!(
+            "/// `{torch}`, its result cropped by {} frame(s) on the left and {} on the \
+             right{causal}, on {} input frames: {len_out} output frames.\n",
+            g.padding, g.padding_right, g.len_in,
+        ));
+    }
 
     let (weight_items, bias_items) = match spec.element {
         ElementType::F32 => {
             out.push_str(&format!(
-                "pub type {alias} = ::conv_transpose::GroupedConvTranspose1d<{}, {}, {}, {cout_g}, \
-                 {}, {}, {}, {}, {}, f32>;\n",
-                g.len_in,
-                g.in_channels,
-                g.out_channels,
-                g.kernel,
-                g.stride,
-                g.padding,
-                g.dilation,
-                g.output_padding
+                "pub type {alias} = {};\n",
+                layer_type(&g, g.len_in, "f32")
             ));
             out.push_str(
                 "/// The layer, its weights repacked for the kernels at compile time by \
@@ -126,7 +191,7 @@ pub fn render(tensors: &Tensors, spec: &LayerSpec) -> Result<String, ImportError
                 .fold(0.0f32, |m, v| m.max(v.abs()));
             let shift = q15_shift(max_abs);
             let scale = 0.5f64.powi(shift as i32);
-            let (w, w_err) = quantise(&weight, scale);
+            let (w, w_err) = quantise(weight, scale);
             let (b, b_err) = match &bias {
                 Some(b) => {
                     let (items, err) = quantise(b, scale);
@@ -135,16 +200,8 @@ pub fn render(tensors: &Tensors, spec: &LayerSpec) -> Result<String, ImportError
                 None => (None, None),
             };
             out.push_str(&format!(
-                "pub type {alias} = ::conv_transpose::GroupedConvTranspose1d<{}, {}, {}, {cout_g}, \
-                 {}, {}, {}, {}, {}, ::conv_transpose::Q15>;\n",
-                g.len_in,
-                g.in_channels,
-                g.out_channels,
-                g.kernel,
-                g.stride,
-                g.padding,
-                g.dilation,
-                g.output_padding
+                "pub type {alias} = {};\n",
+                layer_type(&g, g.len_in, "::conv_transpose::Q15")
             ));
             out.push_str(&format!(
                 "/// `{name}` computes the float layer's output times 2^-{shift} (weights and bias \
@@ -180,7 +237,7 @@ pub fn render(tensors: &Tensors, spec: &LayerSpec) -> Result<String, ImportError
         None => out.push_str("    None,\n"),
     }
     out.push_str(");\n");
-    Ok(out)
+    out
 }
 
 /// The whole generated file for `specs` from `tensors`: a header comment that says it is

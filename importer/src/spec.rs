@@ -11,11 +11,26 @@ pub enum ElementType {
     Q15,
 }
 
+/// The frames a [`LayerSpec`] crops from the right end of the full result.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CropRight {
+    /// As many as on the left ([`LayerSpec::padding`]): PyTorch's `padding`, the default.
+    #[default]
+    SameAsLeft,
+    /// This many frames, whatever the left crop.
+    Frames(usize),
+    /// A causal layer's crop, `D*(K-1) + OP + 1 - S` (`K - S` for `D = 1`, `OP = 0`), so
+    /// that `L` input frames give `L*S` output frames and the stream holds nothing back;
+    /// `K` is read from the weight. The left crop must be 0, and the crop is refused where
+    /// it would be negative (a kernel reaching less than a stride).
+    Causal,
+}
+
 /// One `nn.ConvTranspose1d` to import: where its tensors are, its hyper-parameters (which
 /// a checkpoint does not record), and the Rust names to give it.
 ///
 /// ```
-/// use conv_transpose_import::{ElementType, LayerSpec};
+/// use conv_transpose_import::{CropRight, ElementType, LayerSpec};
 ///
 /// // nn.ConvTranspose1d(512, 256, 16, stride=8, padding=4) on 32 frames.
 /// let spec = LayerSpec::new("UPS0", "ups.0.weight", 32, 8)
@@ -25,6 +40,13 @@ pub enum ElementType {
 /// assert_eq!(spec.dilation, 1);
 /// assert_eq!(spec.element, ElementType::F32);
 /// assert!(!spec.allow_non_finite);
+///
+/// // A causal decoder layer: crop K - S frames on the right only (K from the weight).
+/// let causal = LayerSpec::new("UP", "up.weight", 16, 4).causal();
+/// assert_eq!((causal.padding, causal.padding_right), (0, CropRight::Causal));
+/// // Any two crops.
+/// let uneven = LayerSpec::new("UP", "up.weight", 16, 4).padding_lr(1, 3);
+/// assert_eq!((uneven.padding, uneven.padding_right), (1, CropRight::Frames(3)));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct LayerSpec {
@@ -42,8 +64,14 @@ pub struct LayerSpec {
     pub len_in: usize,
     /// Stride `S`.
     pub stride: usize,
-    /// Padding `P` (default 0).
+    /// Padding `P` (default 0): the frames cropped from the left end of the full result,
+    /// and from the right end too unless [`Self::padding_right`] says otherwise.
     pub padding: usize,
+    /// The frames cropped from the right end (default [`CropRight::SameAsLeft`], PyTorch's
+    /// symmetric padding). Where the two crops differ, the layer is rendered as a
+    /// `CroppedConvTranspose1d<.., PL, PR, ..>`; otherwise as the
+    /// `GroupedConvTranspose1d<.., P, ..>` it always was.
+    pub padding_right: CropRight,
     /// Dilation `D` (default 1).
     pub dilation: usize,
     /// Output padding `OP` (default 0).
@@ -64,6 +92,13 @@ pub struct LayerSpec {
     /// and the element, since one of them makes every output it reaches NaN or
     /// infinite). A Q15 layer refuses them whatever this says.
     pub allow_non_finite: bool,
+    /// Whether a weight missing from a safetensors file may be folded from its weight
+    /// normalisation (default `false`): `PREFIX.weight_g` and `PREFIX.weight_v`
+    /// (`torch.nn.utils.weight_norm`), or `PREFIX.parametrizations.weight.original0` and
+    /// `.original1` (`torch.nn.utils.parametrizations.weight_norm`), folded as PyTorch
+    /// computes the weight; see [`crate::fold_weight_norm`]. Network descriptions always
+    /// fold.
+    pub fold_weight_norm: bool,
 }
 
 impl LayerSpec {
@@ -83,6 +118,7 @@ impl LayerSpec {
             len_in,
             stride,
             padding: 0,
+            padding_right: CropRight::SameAsLeft,
             dilation: 1,
             output_padding: 0,
             groups: 1,
@@ -91,6 +127,7 @@ impl LayerSpec {
             kernel: None,
             element: ElementType::F32,
             allow_non_finite: false,
+            fold_weight_norm: false,
         }
     }
 
@@ -103,6 +140,24 @@ impl LayerSpec {
     /// Sets [`Self::padding`].
     pub fn padding(mut self, padding: usize) -> Self {
         self.padding = padding;
+        self
+    }
+
+    /// Crops `left` frames from the left end of the full result and `right` from the
+    /// right end ([`Self::padding`] and [`Self::padding_right`]).
+    pub fn padding_lr(mut self, left: usize, right: usize) -> Self {
+        self.padding = left;
+        self.padding_right = CropRight::Frames(right);
+        self
+    }
+
+    /// A causal layer: crops nothing on the left and `D*(K-1) + OP + 1 - S` frames on the
+    /// right ([`CropRight::Causal`]), so that `L` frames give `L*S`, as the causal
+    /// decoders of EnCodec, Mimi and DAC compute PyTorch's `padding=0` result and slice
+    /// `K - S` frames off its end.
+    pub fn causal(mut self) -> Self {
+        self.padding = 0;
+        self.padding_right = CropRight::Causal;
         self
     }
 
@@ -152,6 +207,12 @@ impl LayerSpec {
     /// layer (their exact bits, payloads included).
     pub fn allow_non_finite(mut self, allow: bool) -> Self {
         self.allow_non_finite = allow;
+        self
+    }
+
+    /// Sets [`Self::fold_weight_norm`].
+    pub fn fold_weight_norm(mut self, fold: bool) -> Self {
+        self.fold_weight_norm = fold;
         self
     }
 }

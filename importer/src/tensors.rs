@@ -217,6 +217,15 @@ impl Tensors {
         }
     }
 
+    /// Whether a safetensors file has a tensor `name` (a `.npy` file: whether `name` is
+    /// its file name, as [`Tensors::names`] gives it).
+    pub fn contains(&self, name: &str) -> bool {
+        match &self.kind {
+            Kind::Safetensors { entries, .. } => entries.contains_key(name),
+            Kind::Npy { .. } => file_name_of(&self.file) == name,
+        }
+    }
+
     /// The tensor `name` as `float32` values in C order. For a `.npy` file `name` is
     /// ignored and the file's one tensor is returned, named after the file.
     ///

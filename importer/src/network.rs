@@ -1,0 +1,890 @@
+//! A whole network from one description: [`Network`], read from TOML, and
+//! [`render_network`], which writes every layer, the whole-signal chain and the stream
+//! chain over the same weights.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use conv_transpose::Geometry;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+use serde::Deserialize;
+
+use crate::check::{check_with, hyper, Checked};
+use crate::error::ImportError;
+use crate::render::{layer_type, render_checked};
+use crate::spec::{default_name, is_screaming_case, type_alias_name, CropRight, LayerSpec};
+use crate::tensors::{file_name_of, Tensors};
+
+/// An activation of a network description: between two layers (a layer's `activation`)
+/// or after the last one (`output_activation`). Written as PyTorch names them in
+/// `torch.nn.functional`: `"identity"`, `"relu"`, `"leaky_relu(SLOPE)"` (`"leaky_relu"`
+/// alone is PyTorch's default slope, 0.01) or `"tanh"`.
+///
+/// ```
+/// use conv_transpose_import::Activation;
+///
+/// assert_eq!("leaky_relu(0.1)".parse::<Activation>(), Ok(Activation::LeakyRelu(0.1)));
+/// assert_eq!("tanh".parse::<Activation>(), Ok(Activation::Tanh));
+/// assert!("gelu".parse::<Activation>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum Activation {
+    /// None: `conv_transpose::Identity`.
+    #[default]
+    Identity,
+    /// `conv_transpose::Relu`, PyTorch's `nn.ReLU`.
+    Relu,
+    /// `conv_transpose::LeakyRelu(slope)`, PyTorch's `nn.LeakyReLU(slope)` (the slope
+    /// rounded to `f32`, as PyTorch computes with it on `float32` tensors).
+    LeakyRelu(f32),
+    /// `conv_transpose::Tanh`, PyTorch's `nn.Tanh`.
+    Tanh,
+}
+
+impl FromStr for Activation {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let unknown = || {
+            format!(
+                "unknown activation `{}`: expected \"identity\", \"relu\", \"leaky_relu(SLOPE)\" \
+                 or \"tanh\"",
+                crate::error::clip(text)
+            )
+        };
+        let t = text.trim();
+        match t {
+            "identity" => return Ok(Activation::Identity),
+            "relu" => return Ok(Activation::Relu),
+            "tanh" => return Ok(Activation::Tanh),
+            "leaky_relu" => return Ok(Activation::LeakyRelu(0.01)),
+            _ => {}
+        }
+        let slope = t
+            .strip_prefix("leaky_relu(")
+            .and_then(|rest| rest.strip_suffix(')'))
+            .ok_or_else(unknown)?;
+        let slope: f32 = slope.trim().parse().map_err(|_| {
+            format!(
+                "`{}`: the slope of leaky_relu must be a number, such as leaky_relu(0.1)",
+                crate::error::clip(text)
+            )
+        })?;
+        if !slope.is_finite() {
+            return Err(format!(
+                "`{}`: the slope of leaky_relu must be finite",
+                crate::error::clip(text)
+            ));
+        }
+        Ok(Activation::LeakyRelu(slope))
+    }
+}
+
+impl TryFrom<String> for Activation {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        text.parse()
+    }
+}
+
+impl fmt::Display for Activation {
+    /// As a description writes it: `leaky_relu(0.1)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Activation::Identity => write!(f, "identity"),
+            Activation::Relu => write!(f, "relu"),
+            Activation::LeakyRelu(s) => write!(f, "leaky_relu({s:?})"),
+            Activation::Tanh => write!(f, "tanh"),
+        }
+    }
+}
+
+impl Activation {
+    /// The type, as generated source names it (`::conv_transpose::LeakyRelu`).
+    fn type_path(self) -> &'static str {
+        match self {
+            Activation::Identity => "::conv_transpose::Identity",
+            Activation::Relu => "::conv_transpose::Relu",
+            Activation::LeakyRelu(_) => "::conv_transpose::LeakyRelu",
+            Activation::Tanh => "::conv_transpose::Tanh",
+        }
+    }
+
+    /// A value, as generated source writes it. The slope is printed as the shortest
+    /// decimal that reads back as the same `f32`.
+    fn value(self) -> String {
+        match self {
+            Activation::LeakyRelu(s) => format!("::conv_transpose::LeakyRelu({s:?})"),
+            other => other.type_path().to_string(),
+        }
+    }
+}
+
+/// A layer's crops in a network description: `padding = P` (PyTorch's symmetric
+/// padding) or `padding = [LEFT, RIGHT]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Padding {
+    /// `P` frames cropped from each end.
+    Symmetric(usize),
+    /// `LEFT` frames cropped from the left end, `RIGHT` from the right.
+    LeftRight(usize, usize),
+}
+
+impl<'de> Deserialize<'de> for Padding {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Padding;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(
+                    f,
+                    "a non-negative integer (both ends) or [left, right] (two of them)"
+                )
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Padding, E> {
+                usize::try_from(v)
+                    .map(Padding::Symmetric)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Padding, E> {
+                usize::try_from(v)
+                    .map(Padding::Symmetric)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Padding, A::Error> {
+                let left: usize = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let right: usize = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::invalid_length(3, &self));
+                }
+                Ok(Padding::LeftRight(left, right))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A layer's bias in a network description.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Bias {
+    /// No `bias` key: `PREFIX.bias` if the file has it (for a weight `PREFIX.weight`),
+    /// none otherwise.
+    #[default]
+    Auto,
+    /// `bias = "NAME"`: that tensor, which must be there.
+    Named(String),
+    /// `bias = true`: `PREFIX.bias`, which must be there.
+    Required,
+    /// `bias = false`: none (PyTorch's `bias=False`).
+    Off,
+}
+
+impl<'de> Deserialize<'de> for Bias {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Bias;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a tensor name, true or false")
+            }
+
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Bias, E> {
+                Ok(if v { Bias::Required } else { Bias::Off })
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Bias, E> {
+                Ok(Bias::Named(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn one() -> usize {
+    1
+}
+
+/// One `[[layer]]` of a network description: a `nn.ConvTranspose1d`'s tensors and
+/// hyper-parameters, and the activation after it. See the [crate docs](crate) for the
+/// keys.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkLayer {
+    /// The weight tensor, PyTorch's `(CIN, COUT/groups, K)`; where the file has no such
+    /// tensor but its weight normalisation, it is folded (see [`Tensors::weight_f32`]).
+    pub weight: String,
+    /// The layer's name, SCREAMING_CASE, after the network's and an underscore (default:
+    /// [`default_name`] of the weight, `ups.0.weight` giving `UPS_0`).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The bias.
+    #[serde(default)]
+    pub bias: Bias,
+    /// Stride `S`.
+    pub stride: usize,
+    /// The crops (default 0); not with `causal`.
+    #[serde(default)]
+    pub padding: Option<Padding>,
+    /// A causal layer: nothing cropped on the left, `D*(K-1) + OP + 1 - S` on the right
+    /// ([`CropRight::Causal`]).
+    #[serde(default)]
+    pub causal: bool,
+    /// Dilation `D` (default 1).
+    #[serde(default = "one")]
+    pub dilation: usize,
+    /// Output padding `OP` (default 0).
+    #[serde(default)]
+    pub output_padding: usize,
+    /// Groups (default 1).
+    #[serde(default = "one")]
+    pub groups: usize,
+    /// If given, the input channels the weight must have.
+    #[serde(default)]
+    pub in_channels: Option<usize>,
+    /// If given, the output channels the layer must have.
+    #[serde(default)]
+    pub out_channels: Option<usize>,
+    /// If given, the kernel size the weight must have.
+    #[serde(default)]
+    pub kernel: Option<usize>,
+    /// The activation between this layer and the next (default none); not allowed on the
+    /// last layer, whose activation is the network's `output_activation`.
+    #[serde(default)]
+    pub activation: Option<Activation>,
+}
+
+/// A network description: ConvTranspose1d layers in a row, the activations between
+/// them, and the input length. [`Network::from_toml`] reads one; [`render_network`]
+/// writes its Rust source. See the [crate docs](crate) for the file's keys and an
+/// example.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Network {
+    /// The description's file name, for messages (`from_toml`'s `file`).
+    pub file: String,
+    /// The prefix of every generated item, SCREAMING_CASE (`DECODER`).
+    pub name: String,
+    /// Input frames of the whole signal, into the first layer.
+    pub input_len: usize,
+    /// The first layer's block length when streaming (default 1); each next layer's
+    /// block is the previous one's block output, `L*S`.
+    pub stream_block: usize,
+    /// The activation after the last layer (default none), generated as a type alias and
+    /// a `const` to pass to `forward_act` and `push_act`.
+    pub output_activation: Activation,
+    /// Keep NaN and infinite weights and bias values (default `false`).
+    pub allow_non_finite: bool,
+    /// The layers, first to last.
+    pub layers: Vec<NetworkLayer>,
+}
+
+/// The file's top level; layers are read one by one, so that an error names its layer.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNetwork {
+    name: String,
+    input_len: usize,
+    #[serde(default = "one")]
+    stream_block: usize,
+    #[serde(default)]
+    output_activation: Activation,
+    #[serde(default)]
+    allow_non_finite: bool,
+    #[serde(default)]
+    layer: Vec<toml::Spanned<toml::Table>>,
+}
+
+/// The largest description read, in bytes: a network of a thousand layers is far less.
+const MAX_DESCRIPTION: usize = 1 << 20;
+
+/// The most layers a network has: its chain types nest one `chain!` a layer, and rustc
+/// expands macros 128 deep at most.
+pub const MAX_LAYERS: usize = 64;
+
+impl Network {
+    /// Reads a description from TOML `text`; `file` names it in messages. Only the
+    /// description itself is checked here (its keys, their types, at least two layers,
+    /// names, activations and crops that need no tensor, at most [`MAX_LAYERS`] layers);
+    /// [`render_network`] checks it against the checkpoint.
+    ///
+    /// # Errors
+    /// [`ImportError::Description`] for TOML that is not a description (with TOML's
+    /// message and line), [`ImportError::InLayer`] around it for a layer's entry.
+    pub fn from_toml(file: impl Into<String>, text: &str) -> Result<Network, ImportError> {
+        let file = file.into();
+        let description = |message: String| ImportError::Description {
+            file: file.clone(),
+            message,
+        };
+        if text.len() > MAX_DESCRIPTION {
+            return Err(description(format!(
+                "{} bytes is more than a description can be ({MAX_DESCRIPTION})",
+                text.len()
+            )));
+        }
+        let raw: RawNetwork =
+            toml::from_str(text).map_err(|e| description(e.to_string().trim_end().to_string()))?;
+        let mut layers = Vec::with_capacity(raw.layer.len());
+        for (i, spanned) in raw.layer.into_iter().enumerate() {
+            let line = text
+                .get(..spanned.span().start)
+                .map_or(0, |t| t.matches('\n').count())
+                + 1;
+            let table = spanned.into_inner();
+            let weight = table
+                .get("weight")
+                .and_then(toml::Value::as_str)
+                .unwrap_or_default()
+                .to_string();
+            let layer: NetworkLayer = table.try_into().map_err(|e: toml::de::Error| {
+                in_layer(
+                    i,
+                    &weight,
+                    description(format!(
+                        "{} (in the [[layer]] entry at line {line})",
+                        e.message().trim_end()
+                    )),
+                )
+            })?;
+            layers.push(layer);
+        }
+        let net = Network {
+            file,
+            name: raw.name,
+            input_len: raw.input_len,
+            stream_block: raw.stream_block,
+            output_activation: raw.output_activation,
+            allow_non_finite: raw.allow_non_finite,
+            layers,
+        };
+        net.validate()?;
+        Ok(net)
+    }
+
+    /// Reads the description at `path` ([`Network::from_toml`], named by its path).
+    ///
+    /// # Errors
+    /// [`ImportError::Io`] if it cannot be read, [`ImportError::Description`] if it is
+    /// not UTF-8, and the errors of [`Network::from_toml`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Network, ImportError> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let file = path.display().to_string();
+        let text = String::from_utf8(bytes).map_err(|_| ImportError::Description {
+            file: file.clone(),
+            message: "not UTF-8 text".to_string(),
+        })?;
+        Network::from_toml(file, &text)
+    }
+
+    fn description(&self, message: String) -> ImportError {
+        ImportError::Description {
+            file: self.file.clone(),
+            message,
+        }
+    }
+
+    /// The checks that need no tensor.
+    fn validate(&self) -> Result<(), ImportError> {
+        if !is_screaming_case(&self.name) {
+            return Err(self.description(format!(
+                "the name `{}` must be a SCREAMING_CASE Rust identifier (a capital letter, then \
+                 capitals, digits and underscores), such as `DECODER`",
+                crate::error::clip(&self.name)
+            )));
+        }
+        for (what, value) in [
+            ("input_len", self.input_len),
+            ("stream_block", self.stream_block),
+        ] {
+            if value == 0 {
+                return Err(self.description(format!("{what} must be at least 1, not 0")));
+            }
+        }
+        if self.layers.len() < 2 {
+            return Err(self.description(format!(
+                "a network needs at least two [[layer]] entries, not {} (for one layer, use a \
+                 LayerSpec, or the command line without --network)",
+                self.layers.len()
+            )));
+        }
+        if self.layers.len() > MAX_LAYERS {
+            return Err(self.description(format!(
+                "a network has at most {MAX_LAYERS} layers (its chain types nest one a layer), \
+                 not {}",
+                self.layers.len()
+            )));
+        }
+        let last = self.layers.len() - 1;
+        for (i, layer) in self.layers.iter().enumerate() {
+            let err = |message: String| in_layer(i, &layer.weight, self.description(message));
+            if i == last {
+                if let Some(act) = layer.activation {
+                    return Err(err(format!(
+                        "the last layer takes no `activation` (`{act}`): the activation after \
+                         it is the network's `output_activation`"
+                    )));
+                }
+            }
+            if layer.causal && layer.padding.is_some() {
+                return Err(err(
+                    "`causal = true` sets both crops itself; drop `padding`".to_string(),
+                ));
+            }
+            if let Some(Activation::LeakyRelu(s)) = layer.activation {
+                if !s.is_finite() {
+                    return Err(err("the slope of leaky_relu must be finite".to_string()));
+                }
+            }
+        }
+        if let Activation::LeakyRelu(s) = self.output_activation {
+            if !s.is_finite() {
+                return Err(self
+                    .description("the slope of the output leaky_relu must be finite".to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Renders the network from the file at `tensors_path` into `$OUT_DIR/file_name`,
+    /// for a build script with the description in memory; see [`write_network_out_dir`].
+    ///
+    /// # Errors
+    /// As [`write_network_out_dir`].
+    pub fn write_out_dir(
+        &self,
+        file_name: &str,
+        tensors_path: impl AsRef<Path>,
+    ) -> Result<PathBuf, ImportError> {
+        let out_dir = out_dir()?;
+        println!("cargo:rerun-if-changed={}", tensors_path.as_ref().display());
+        self.write_to_dir(out_dir, file_name, tensors_path)
+    }
+
+    /// Renders the network from the file at `tensors_path` into `out_dir/file_name` and
+    /// returns that path.
+    ///
+    /// # Errors
+    /// [`ImportError::Io`] if the file cannot be read or the output written, and the
+    /// errors of [`render_network`].
+    pub fn write_to_dir(
+        &self,
+        out_dir: impl AsRef<Path>,
+        file_name: &str,
+        tensors_path: impl AsRef<Path>,
+    ) -> Result<PathBuf, ImportError> {
+        let tensors = Tensors::open(tensors_path)?;
+        let text = render_network(&tensors, self)?;
+        let path = out_dir.as_ref().join(file_name);
+        std::fs::write(&path, text).map_err(|source| ImportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+}
+
+/// `error` as the error of layer `index` (from 0).
+fn in_layer(index: usize, weight: &str, error: ImportError) -> ImportError {
+    ImportError::InLayer {
+        layer: index + 1,
+        weight: weight.to_string(),
+        source: Box::new(error),
+    }
+}
+
+fn out_dir() -> Result<std::ffi::OsString, ImportError> {
+    std::env::var_os("OUT_DIR").ok_or_else(|| ImportError::Io {
+        path: PathBuf::from("$OUT_DIR"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the variable is not set: write_network_out_dir is for build scripts (use \
+             Network::write_to_dir elsewhere)",
+        ),
+    })
+}
+
+/// For a build script: reads the description at `description_path` and renders the
+/// network from the checkpoint at `tensors_path` ([`render_network`]) into
+/// `$OUT_DIR/file_name`, prints `cargo:rerun-if-changed=` for both files, and returns
+/// the written path, for `include!(concat!(env!("OUT_DIR"), "/decoder.rs"));`.
+/// [`Network::write_out_dir`] does the same with a description in memory.
+///
+/// # Errors
+/// [`ImportError::Io`] if `OUT_DIR` is not set (outside a build script) or a file
+/// cannot be read or written, and the errors of [`Network::open`] and
+/// [`render_network`].
+pub fn write_network_out_dir(
+    file_name: &str,
+    tensors_path: impl AsRef<Path>,
+    description_path: impl AsRef<Path>,
+) -> Result<PathBuf, ImportError> {
+    let description_path = description_path.as_ref();
+    // Checked first, so that a build script outside cargo fails before reading anything.
+    out_dir()?;
+    println!("cargo:rerun-if-changed={}", description_path.display());
+    let net = Network::open(description_path)?;
+    net.write_out_dir(file_name, tensors_path)
+}
+
+/// What [`render_network`] knows of a layer once it is read and checked.
+struct Resolved {
+    spec: LayerSpec,
+    checked: Checked,
+    /// The type alias (`DecoderUps0`).
+    alias: String,
+    /// Its stream block length.
+    block: usize,
+    /// The activation after it (`Identity` for the last, whose activation is the
+    /// network's output activation).
+    activation: Activation,
+}
+
+/// The Rust source of a whole network: for each layer its weight table as a `static`
+/// layer over its whole-signal length (the lengths follow from `input_len` layer by
+/// layer) and its type alias, as [`crate::render`] writes them; then
+///
+/// - `NameOutputActivation` and `NAME_OUTPUT_ACTIVATION`: the output activation's type
+///   and value;
+/// - `Name` and `NAME`: the whole-signal chain, `conv_transpose::chain!` types nested left
+///   to right over `&'static` layers, built with `Chain::new`;
+/// - `NameLayerStream` for each layer: the layer type over its stream block (the first
+///   layer's `stream_block`, then each previous block's output, `L*S`);
+/// - `NameStream` and `NAME_STREAM`: the stream chain, built with `Chain::for_streaming`
+///   over `with_len` views of the same statics (no weight is written twice);
+/// - `NameStreamState` and `NAME_STREAM_STATE`: its state, the nested tuple of the
+///   layers' `chunk_stream!`s, and a `const` at the start of a stream.
+///
+/// Weight normalisation is folded ([`Tensors::weight_f32`]); `f32` only.
+///
+/// # Errors
+/// [`ImportError::Format`] for a `.npy` file (a network needs a safetensors file),
+/// [`ImportError::Channels`] where a layer does not take the previous one's channels,
+/// [`ImportError::Description`] for a description [`Network::from_toml`] would refuse,
+/// and [`ImportError::InLayer`] around any error of one layer: a missing tensor, a
+/// weight-normalisation pair with a half missing, a shape, a crop that leaves no output
+/// frame (over the whole signal or one stream block), a non-finite value, a name clash.
+pub fn render_network(tensors: &Tensors, net: &Network) -> Result<String, ImportError> {
+    net.validate()?;
+    if tensors.is_npy() {
+        return Err(ImportError::Format {
+            file: tensors.file().to_string(),
+            message: "a network's tensors must come from a safetensors file, not a .npy file"
+                .to_string(),
+        });
+    }
+    let net_alias = type_alias_name(&net.name);
+    let mut names: HashSet<String> = HashSet::new();
+    for n in [
+        net.name.clone(),
+        net_alias.clone(),
+        format!("{}_STREAM", net.name),
+        format!("{net_alias}Stream"),
+        format!("{}_STREAM_STATE", net.name),
+        format!("{net_alias}StreamState"),
+        format!("{}_OUTPUT_ACTIVATION", net.name),
+        format!("{net_alias}OutputActivation"),
+    ] {
+        names.insert(n);
+    }
+
+    let last = net.layers.len() - 1;
+    let mut resolved: Vec<Resolved> = Vec::with_capacity(net.layers.len());
+    let mut len = net.input_len;
+    let mut block = net.stream_block;
+    for (i, layer) in net.layers.iter().enumerate() {
+        let wrap = |e: ImportError| in_layer(i, &layer.weight, e);
+        let own = match &layer.name {
+            Some(n) => n.clone(),
+            None => default_name(&layer.weight),
+        };
+        let name = format!("{}_{own}", net.name);
+        let base = layer.weight.strip_suffix("weight");
+        let bias = match &layer.bias {
+            Bias::Off => None,
+            Bias::Named(n) => Some(n.clone()),
+            Bias::Required => match base {
+                Some(b) => Some(format!("{b}bias")),
+                None => {
+                    return Err(wrap(net.description(format!(
+                        "`bias = true` takes `PREFIX.bias` for a weight `PREFIX.weight`, but \
+                         `{}` does not end in `weight`: name the bias",
+                        crate::error::clip(&layer.weight)
+                    ))))
+                }
+            },
+            Bias::Auto => base
+                .map(|b| format!("{b}bias"))
+                .filter(|b| tensors.contains(b)),
+        };
+        let (padding, padding_right) = match (layer.causal, layer.padding) {
+            (true, _) => (0, CropRight::Causal),
+            (false, None) => (0, CropRight::SameAsLeft),
+            (false, Some(Padding::Symmetric(p))) => (p, CropRight::SameAsLeft),
+            (false, Some(Padding::LeftRight(l, r))) => (l, CropRight::Frames(r)),
+        };
+        let mut spec = LayerSpec::new(name, layer.weight.clone(), len, layer.stride)
+            .dilation(layer.dilation)
+            .output_padding(layer.output_padding)
+            .groups(layer.groups)
+            .allow_non_finite(net.allow_non_finite)
+            .fold_weight_norm(true);
+        spec.padding = padding;
+        spec.padding_right = padding_right;
+        spec.bias = bias;
+        spec.in_channels = layer.in_channels;
+        spec.out_channels = layer.out_channels;
+        spec.kernel = layer.kernel;
+        // The channels first: a wrong `groups` shows there before it shows in a bias.
+        let previous = resolved.last();
+        let channels = |g: &Geometry| match previous {
+            Some(prev) if prev.checked.geometry.out_channels != g.in_channels => {
+                Err(ImportError::Channels {
+                    layer: i + 1,
+                    weight: layer.weight.clone(),
+                    in_channels: g.in_channels,
+                    previous_weight: prev.spec.weight.clone(),
+                    out_channels: prev.checked.geometry.out_channels,
+                    previous_groups: prev.checked.geometry.groups,
+                })
+            }
+            _ => Ok(()),
+        };
+        let checked = check_with(tensors, &spec, &channels).map_err(|e| match e {
+            e @ ImportError::Channels { .. } => e,
+            e => wrap(e),
+        })?;
+        let stream = Geometry {
+            len_in: block,
+            ..checked.geometry
+        };
+        if stream.len_out().is_none() {
+            return Err(wrap(hyper(
+                &spec,
+                format!(
+                    "a stream block of {block} frame(s) gives no output frame by itself \
+                     ((L-1)*S - PL - PR + D*(K-1) + OP + 1 < 1 for L = {block}, PL = {}, PR = \
+                     {}): raise `stream_block`",
+                    stream.padding, stream.padding_right
+                ),
+            )));
+        }
+        let alias = type_alias_name(&spec.name);
+        for n in [spec.name.clone(), alias.clone(), format!("{alias}Stream")] {
+            if !names.insert(n.clone()) {
+                return Err(wrap(hyper(
+                    &spec,
+                    format!(
+                        "the generated name `{n}` clashes with another item of the network; \
+                         give the layer another `name`"
+                    ),
+                )));
+            }
+        }
+        let next_len = checked.len_out;
+        let next_block = block.checked_mul(layer.stride).ok_or_else(|| {
+            wrap(hyper(
+                &spec,
+                format!(
+                    "the stream block output {block} * {} overflows usize",
+                    layer.stride
+                ),
+            ))
+        })?;
+        resolved.push(Resolved {
+            spec,
+            checked,
+            alias,
+            block,
+            activation: if i == last {
+                Activation::Identity
+            } else {
+                layer.activation.unwrap_or_default()
+            },
+        });
+        len = next_len;
+        block = next_block;
+    }
+    Ok(write_network(tensors, net, &net_alias, &resolved))
+}
+
+/// `items` nested left to right as `head(head(a, act, b), act, c)`, one argument a line
+/// (`head(a, b)` pairs, without activations, where `activations` is empty), indented
+/// four spaces a level: `items[0]` innermost.
+fn nested(
+    head: &str,
+    items: &[String],
+    activations: &[Activation],
+    act: impl Fn(Activation) -> String,
+) -> String {
+    fn level(
+        head: &str,
+        items: &[String],
+        activations: &[Activation],
+        act: &dyn Fn(Activation) -> String,
+        n: usize,
+        indent: usize,
+    ) -> String {
+        if n == 0 {
+            return items[0].clone();
+        }
+        let pad = " ".repeat(indent + 4);
+        let inner = level(head, items, activations, act, n - 1, indent + 4);
+        let mid = activations
+            .get(n - 1)
+            .map(|&a| format!("{pad}{},\n", act(a)))
+            .unwrap_or_default();
+        format!(
+            "{head}(\n{pad}{inner},\n{mid}{pad}{},\n{})",
+            items[n],
+            " ".repeat(indent)
+        )
+    }
+    level(head, items, activations, &act, items.len() - 1, 0)
+}
+
+/// The source, from layers that passed every check.
+fn write_network(tensors: &Tensors, net: &Network, net_alias: &str, layers: &[Resolved]) -> String {
+    let name = &net.name;
+    let first = &layers[0].checked.geometry;
+    let last = &layers[layers.len() - 1].checked;
+    let mut out = format!(
+        "// @generated by conv-transpose-import {} from `{}` and the network description `{}`. \
+         Do not edit: regenerate it.\n",
+        env!("CARGO_PKG_VERSION"),
+        tensors.file(),
+        file_name_of(&net.file),
+    );
+    out.push_str(&format!(
+        "//\n// Network `{name}`: {} frames of {} channels -> {} frames of {} channels, f32.\n",
+        first.len_in, first.in_channels, last.len_out, last.geometry.out_channels
+    ));
+    for (i, l) in layers.iter().enumerate() {
+        let g = &l.checked.geometry;
+        let after = if i + 1 == layers.len() {
+            format!("then the output activation {}", net.output_activation)
+        } else {
+            format!("then {}", l.activation)
+        };
+        out.push_str(&format!(
+            "//   {} `{}`: {} -> {} channels, {} -> {} frames (stream block {} -> {}), {after}\n",
+            l.spec.name,
+            l.spec.weight,
+            g.in_channels,
+            g.out_channels,
+            g.len_in,
+            l.checked.len_out,
+            l.block,
+            l.block * g.stride,
+        ));
+    }
+
+    for l in layers {
+        out.push('\n');
+        out.push_str(&render_checked(tensors.file(), &l.spec, &l.checked));
+    }
+
+    let act = net.output_activation;
+    out.push_str(&format!(
+        "\n/// The activation after the last layer (`output_activation = \"{act}\"`): pass \
+         `{name}_OUTPUT_ACTIVATION` to `forward_act` / `push_act` / `finish_act`.\n\
+         pub type {net_alias}OutputActivation = {};\n\
+         /// The activation after the last layer.\n\
+         pub const {name}_OUTPUT_ACTIVATION: {net_alias}OutputActivation = {};\n",
+        act.type_path(),
+        act.value()
+    ));
+
+    // The whole-signal chain.
+    let activations: Vec<Activation> = layers.iter().map(|l| l.activation).collect();
+    let types: Vec<String> = layers
+        .iter()
+        .map(|l| format!("&'static {}", l.alias))
+        .collect();
+    let values: Vec<String> = layers.iter().map(|l| format!("&{}", l.spec.name)).collect();
+    let ty = nested("::conv_transpose::chain!", &types, &activations, |a| {
+        a.type_path().to_string()
+    });
+    let value = nested("::conv_transpose::Chain::new", &values, &activations, |a| {
+        a.value()
+    });
+    out.push_str(&format!(
+        "\n/// The whole-signal network: {} frames in, {} out; \
+         `{name}.forward_act(&x, &mut scratch, &mut y, {name}_OUTPUT_ACTIVATION)` with \
+         `let mut scratch = {net_alias}::SCRATCH;` (`forward_ncl_act` channels first).\n\
+         pub type {net_alias} = {ty};\n\
+         /// The whole-signal network, every layer a `static` above.\n\
+         pub static {name}: {net_alias} = {value};\n",
+        first.len_in, last.len_out
+    ));
+
+    // The stream layers: the same weights over their block lengths.
+    out.push('\n');
+    for l in layers {
+        out.push_str(&format!(
+            "/// `{}` over stream blocks of {} frame(s) (`{}.with_len::<{}>()`).\n\
+             pub type {}Stream = {};\n",
+            l.alias,
+            l.block,
+            l.spec.name,
+            l.block,
+            l.alias,
+            layer_type(&l.checked.geometry, l.block, "f32")
+        ));
+    }
+    let types: Vec<String> = layers
+        .iter()
+        .map(|l| format!("&'static {}Stream", l.alias))
+        .collect();
+    let values: Vec<String> = layers
+        .iter()
+        .map(|l| format!("{}.with_len::<{}>()", l.spec.name, l.block))
+        .collect();
+    let ty = nested("::conv_transpose::chain!", &types, &activations, |a| {
+        a.type_path().to_string()
+    });
+    let value = nested(
+        "::conv_transpose::Chain::for_streaming",
+        &values,
+        &activations,
+        Activation::value,
+    );
+    let states: Vec<String> = layers
+        .iter()
+        .map(|l| format!("::conv_transpose::chunk_stream!({}Stream)", l.alias))
+        .collect();
+    let state_ty = nested("", &states, &[], |_| String::new());
+    let starts: Vec<String> = states.iter().map(|s| format!("<{s}>::new()")).collect();
+    let state = nested("", &starts, &[], |_| String::new());
+    out.push_str(&format!(
+        "/// The network streamed: input pieces of any length, blocks of {} frame(s) into the \
+         first layer; `{name}_STREAM.push_act(&mut state, &x, {name}_OUTPUT_ACTIVATION, |y| ..)` \
+         and `finish_act` emit exactly what `{name}` computes over the whole signal.\n\
+         pub type {net_alias}Stream = {ty};\n\
+         /// The stream network: views of the same `static` layers, no second copy of a \
+         weight.\n\
+         pub static {name}_STREAM: {net_alias}Stream = {value};\n\
+         /// The stream's state: each layer's `ChunkStream`, nested as the chain is.\n\
+         pub type {net_alias}StreamState = {state_ty};\n\
+         /// A state at the start of a stream (`let mut state = {name}_STREAM_STATE;`, or \
+         a `static` of its own).\n\
+         pub const {name}_STREAM_STATE: {net_alias}StreamState = {state};\n",
+        layers[0].block
+    ));
+    out
+}
