@@ -40,13 +40,14 @@ sizes() {
         stack=$(echo "$out" | sed -n 's/^peak stack (.*): \([0-9]*\) bytes$/\1/p')
         chain=$(echo "$out" | sed -n 's/^peak stack of the HiFi-GAN chain.*: \([0-9]*\) bytes$/\1/p')
         streamed=$(echo "$out" | sed -n 's/^peak stack of the HiFi-GAN stream.*: \([0-9]*\) bytes$/\1/p')
+        decoder=$(echo "$out" | sed -n 's/^peak stack of the decoder stream.*: \([0-9]*\) bytes$/\1/p')
         read -r text data bss _ < <("$size" "target/$t/release/conv-transpose-firmware" | tail -1)
         local name
         case $t in
             thumbv7em*) name="Cortex-M4F, \`$t\`" ;;
             *) name="Cortex-M0, \`$t\`" ;;
         esac
-        echo "| $name | $text | $data | $bss | $stack${chain:+; HiFi-GAN tail: $chain whole, $streamed streamed} |"
+        echo "| $name | $text | $data | $bss | $stack; decoder streamed: $decoder${chain:+; HiFi-GAN tail: $chain whole, $streamed streamed} |"
     done
 }
 
