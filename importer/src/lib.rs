@@ -214,6 +214,8 @@ mod array;
 mod check;
 mod error;
 mod network;
+mod network_render;
+pub use network_render::render_network;
 mod npy;
 mod render;
 mod spec;
@@ -224,8 +226,7 @@ mod weight_norm;
 pub use array::{render_array, try_render_array};
 pub use error::ImportError;
 pub use network::{
-    render_network, write_network_out_dir, Activation, Bias, Network, NetworkLayer, Padding,
-    MAX_LAYERS,
+    write_network_out_dir, Activation, Bias, Network, NetworkLayer, Padding, MAX_LAYERS,
 };
 pub use render::{render, render_file, write_out_dir, write_to_dir};
 pub use spec::{default_name, type_alias_name, CropRight, ElementType, LayerSpec};
