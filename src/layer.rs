@@ -311,8 +311,17 @@ impl<
         let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
         kernel.forward(
-            &mut Args::new(&Self::GEOMETRY, Self::OUT_LEN, weight, bias, x, xs, y, ys)
-                .activated(act),
+            &mut Args::new(
+                &Self::GEOMETRY,
+                Self::OUT_LEN,
+                weight,
+                bias,
+                x,
+                xs,
+                y,
+                ys,
+                act,
+            ),
             &mut acc,
         );
     }

@@ -251,12 +251,13 @@ impl<
         y: &mut [[T; COUT]; N],
         act: A,
     ) -> usize {
-        *Self::block_room(state) = *x;
+        Self::block_room(state).copy_from_slice(x);
         self.process_room(kernel, state, y, act)
     }
 
     /// Where the next block goes in `state`: its last `L` frames, after the history. A
     /// caller may gather a block there frame by frame and then call [`Self::process_room`].
+    #[inline]
     pub(crate) fn block_room<const FRAMES: usize>(
         state: &mut StreamState<T, CIN, FRAMES>,
     ) -> &mut [[T; CIN]; L] {
@@ -275,6 +276,7 @@ impl<
 
     /// Processes the block that [`Self::block_room`] holds: [`Self::process`] without the
     /// copy, `act` fused into every output.
+    #[inline]
     pub(crate) fn process_room<const N: usize, const FRAMES: usize, A: Activation>(
         &self,
         kernel: Kernel<T>,
@@ -292,11 +294,10 @@ impl<
                 "StreamState: FRAMES must be the layer's STREAM_FRAMES (history plus one block)"
             );
         }
-        // A new stream (the frames of the block, in the room, are kept).
-        if state.ending || state.owner.is_some_and(|o| o != Self::OWNER) {
+        // A new stream unless this one goes on (the frames of the block, in the room,
+        // are kept either way).
+        if state.ending || state.owner != Some(Self::OWNER) {
             state.reset();
-        }
-        if state.owner.is_none() {
             state.crop = Self::STREAM_LATENCY;
             state.owner = Some(Self::OWNER);
         }
@@ -434,8 +435,8 @@ impl<
                 Strides::nlc(CIN),
                 y.as_flattened_mut(),
                 Strides::nlc(COUT),
-            )
-            .activated(act),
+                act,
+            ),
             &mut acc,
         );
     }

@@ -163,8 +163,9 @@ pub struct Args<'a, T, A = Identity> {
     pub(crate) act: A,
 }
 
-impl<'a, T> Args<'a, T> {
-    /// A forward pass of the layer `g`: its whole output, `len_out` frames.
+impl<'a, T, A: Activation> Args<'a, T, A> {
+    /// A forward pass of the layer `g`: its whole output, `len_out` frames, `act` applied
+    /// to every output.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         g: &'a Geometry,
@@ -175,13 +176,15 @@ impl<'a, T> Args<'a, T> {
         xs: Strides,
         y: &'a mut [T],
         ys: Strides,
+        act: A,
     ) -> Self {
         assert!(g.len_out() == Some(len_out), "kernel: invalid geometry");
-        Self::window(g, len_out, weight, bias, x, xs, y, ys)
+        Self::window(g, len_out, weight, bias, x, xs, y, ys, act)
     }
 
-    /// Frames `g.padding .. g.padding + len_out` of the full result, wherever they lie:
-    /// `g` is a valid layer shape except that its padding is the window's start.
+    /// Frames `g.padding .. g.padding + len_out` of the full result, wherever they lie,
+    /// `act` applied to every output: `g` is a valid layer shape except that its padding
+    /// is the window's start.
     ///
     /// Checks what every kernel relies on: each buffer holds exactly its tensor, and each
     /// layout is channels-last or channels-first. Then `xs.at(i, c)` is in bounds for every
@@ -197,6 +200,7 @@ impl<'a, T> Args<'a, T> {
         xs: Strides,
         y: &'a mut [T],
         ys: Strides,
+        act: A,
     ) -> Self {
         let (cin, cout) = (g.in_channels, g.out_channels);
         let shape = Geometry {
@@ -215,32 +219,6 @@ impl<'a, T> Args<'a, T> {
         assert!(xs == Strides::nlc(cin) || xs == Strides::ncl(g.len_in));
         assert_eq!(y.len(), len_out * cout);
         assert!(ys == Strides::nlc(cout) || ys == Strides::ncl(len_out));
-        Args {
-            g,
-            len_out,
-            weight,
-            bias,
-            x,
-            xs,
-            y,
-            ys,
-            act: Identity,
-        }
-    }
-
-    /// The same pass with the activation `act` applied to every output.
-    pub(crate) fn activated<A: Activation>(self, act: A) -> Args<'a, T, A> {
-        let Args {
-            g,
-            len_out,
-            weight,
-            bias,
-            x,
-            xs,
-            y,
-            ys,
-            act: Identity,
-        } = self;
         Args {
             g,
             len_out,
