@@ -215,7 +215,7 @@ mod check;
 mod error;
 mod network;
 mod network_render;
-pub use network_render::render_network;
+pub use network_render::{render_network, write_network_out_dir};
 mod npy;
 mod render;
 mod spec;
@@ -225,9 +225,7 @@ mod weight_norm;
 
 pub use array::{render_array, try_render_array};
 pub use error::ImportError;
-pub use network::{
-    write_network_out_dir, Activation, Bias, Network, NetworkLayer, Padding, MAX_LAYERS,
-};
+pub use network::{Activation, Bias, Network, NetworkLayer, Padding, MAX_LAYERS};
 pub use render::{render, render_file, write_out_dir, write_to_dir};
 pub use spec::{default_name, type_alias_name, CropRight, ElementType, LayerSpec};
 pub use tensors::{read_npy_f32, Tensor, Tensors};

@@ -1,18 +1,16 @@
 //! A whole network from one description: [`Network`], read from TOML, and
-//! [`render_network`], which writes every layer, the whole-signal chain and the stream
+//! [`render_network`](crate::render_network), which writes every layer, the whole-signal chain and the stream
 //! chain over the same weights.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::str::FromStr;
 
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::ImportError;
-use crate::network_render::render_network;
 use crate::spec::is_screaming_case;
-use crate::tensors::Tensors;
 
 /// An activation of a network description: between two layers (a layer's `activation`)
 /// or after the last one (`output_activation`). Written as PyTorch names them in
@@ -221,7 +219,7 @@ fn one() -> usize {
 #[serde(deny_unknown_fields)]
 pub struct NetworkLayer {
     /// The weight tensor, PyTorch's `(CIN, COUT/groups, K)`; where the file has no such
-    /// tensor but its weight normalisation, it is folded (see [`Tensors::weight_f32`]).
+    /// tensor but its weight normalisation, it is folded (see [`Tensors::weight_f32`](crate::Tensors::weight_f32)).
     pub weight: String,
     /// The layer's name, SCREAMING_CASE, after the network's and an underscore (default:
     /// [`default_name`](crate::default_name) of the weight, `ups.0.weight` giving `UPS_0`).
@@ -264,7 +262,7 @@ pub struct NetworkLayer {
 }
 
 /// A network description: ConvTranspose1d layers in a row, the activations between
-/// them, and the input length. [`Network::from_toml`] reads one; [`render_network`]
+/// them, and the input length. [`Network::from_toml`] reads one; [`render_network`](crate::render_network)
 /// writes its Rust source. See the [crate docs](crate) for the file's keys and an
 /// example.
 #[derive(Clone, Debug, PartialEq)]
@@ -314,7 +312,7 @@ impl Network {
     /// Reads a description from TOML `text`; `file` names it in messages. Only the
     /// description itself is checked here (its keys, their types, at least two layers,
     /// names, activations and crops that need no tensor, at most [`MAX_LAYERS`] layers);
-    /// [`render_network`] checks it against the checkpoint.
+    /// [`render_network`](crate::render_network) checks it against the checkpoint.
     ///
     /// # Errors
     /// [`ImportError::Description`] for TOML that is not a description (with TOML's
@@ -457,43 +455,6 @@ impl Network {
         }
         Ok(())
     }
-
-    /// Renders the network from the file at `tensors_path` into `$OUT_DIR/file_name`,
-    /// for a build script with the description in memory; see [`write_network_out_dir`].
-    ///
-    /// # Errors
-    /// As [`write_network_out_dir`].
-    pub fn write_out_dir(
-        &self,
-        file_name: &str,
-        tensors_path: impl AsRef<Path>,
-    ) -> Result<PathBuf, ImportError> {
-        let out_dir = out_dir()?;
-        println!("cargo:rerun-if-changed={}", tensors_path.as_ref().display());
-        self.write_to_dir(out_dir, file_name, tensors_path)
-    }
-
-    /// Renders the network from the file at `tensors_path` into `out_dir/file_name` and
-    /// returns that path.
-    ///
-    /// # Errors
-    /// [`ImportError::Io`] if the file cannot be read or the output written, and the
-    /// errors of [`render_network`].
-    pub fn write_to_dir(
-        &self,
-        out_dir: impl AsRef<Path>,
-        file_name: &str,
-        tensors_path: impl AsRef<Path>,
-    ) -> Result<PathBuf, ImportError> {
-        let tensors = Tensors::open(tensors_path)?;
-        let text = render_network(&tensors, self)?;
-        let path = out_dir.as_ref().join(file_name);
-        std::fs::write(&path, text).map_err(|source| ImportError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        Ok(path)
-    }
 }
 
 /// `error` as the error of layer `index` (from 0).
@@ -503,38 +464,4 @@ pub(crate) fn in_layer(index: usize, weight: &str, error: ImportError) -> Import
         weight: weight.to_string(),
         source: Box::new(error),
     }
-}
-
-fn out_dir() -> Result<std::ffi::OsString, ImportError> {
-    std::env::var_os("OUT_DIR").ok_or_else(|| ImportError::Io {
-        path: PathBuf::from("$OUT_DIR"),
-        source: std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "the variable is not set: write_network_out_dir is for build scripts (use \
-             Network::write_to_dir elsewhere)",
-        ),
-    })
-}
-
-/// For a build script: reads the description at `description_path` and renders the
-/// network from the checkpoint at `tensors_path` ([`render_network`]) into
-/// `$OUT_DIR/file_name`, prints `cargo:rerun-if-changed=` for both files, and returns
-/// the written path, for `include!(concat!(env!("OUT_DIR"), "/decoder.rs"));`.
-/// [`Network::write_out_dir`] does the same with a description in memory.
-///
-/// # Errors
-/// [`ImportError::Io`] if `OUT_DIR` is not set (outside a build script) or a file
-/// cannot be read or written, and the errors of [`Network::open`] and
-/// [`render_network`].
-pub fn write_network_out_dir(
-    file_name: &str,
-    tensors_path: impl AsRef<Path>,
-    description_path: impl AsRef<Path>,
-) -> Result<PathBuf, ImportError> {
-    let description_path = description_path.as_ref();
-    // Checked first, so that a build script outside cargo fails before reading anything.
-    out_dir()?;
-    println!("cargo:rerun-if-changed={}", description_path.display());
-    let net = Network::open(description_path)?;
-    net.write_out_dir(file_name, tensors_path)
 }

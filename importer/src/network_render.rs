@@ -1,7 +1,9 @@
 //! Rendering a [`Network`]: every layer's weight table, the whole-signal chain, the
-//! stream chain over the same weights, its state and the output activation.
+//! stream chain over the same weights, its state and the output activation; and
+//! writing it where a build script or a command wants it.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 
 use conv_transpose::Geometry;
 
@@ -357,4 +359,77 @@ fn write_network(tensors: &Tensors, net: &Network, net_alias: &str, layers: &[Re
         layers[0].block
     ));
     out
+}
+
+impl Network {
+    /// Renders the network from the file at `tensors_path` into `$OUT_DIR/file_name`,
+    /// for a build script with the description in memory; see [`write_network_out_dir`].
+    ///
+    /// # Errors
+    /// As [`write_network_out_dir`].
+    pub fn write_out_dir(
+        &self,
+        file_name: &str,
+        tensors_path: impl AsRef<Path>,
+    ) -> Result<PathBuf, ImportError> {
+        let out_dir = out_dir()?;
+        println!("cargo:rerun-if-changed={}", tensors_path.as_ref().display());
+        self.write_to_dir(out_dir, file_name, tensors_path)
+    }
+
+    /// Renders the network from the file at `tensors_path` into `out_dir/file_name` and
+    /// returns that path.
+    ///
+    /// # Errors
+    /// [`ImportError::Io`] if the file cannot be read or the output written, and the
+    /// errors of [`render_network`].
+    pub fn write_to_dir(
+        &self,
+        out_dir: impl AsRef<Path>,
+        file_name: &str,
+        tensors_path: impl AsRef<Path>,
+    ) -> Result<PathBuf, ImportError> {
+        let tensors = Tensors::open(tensors_path)?;
+        let text = render_network(&tensors, self)?;
+        let path = out_dir.as_ref().join(file_name);
+        std::fs::write(&path, text).map_err(|source| ImportError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
+    }
+}
+
+fn out_dir() -> Result<std::ffi::OsString, ImportError> {
+    std::env::var_os("OUT_DIR").ok_or_else(|| ImportError::Io {
+        path: PathBuf::from("$OUT_DIR"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            "the variable is not set: write_network_out_dir is for build scripts (use \
+             Network::write_to_dir elsewhere)",
+        ),
+    })
+}
+
+/// For a build script: reads the description at `description_path` and renders the
+/// network from the checkpoint at `tensors_path` ([`render_network`]) into
+/// `$OUT_DIR/file_name`, prints `cargo:rerun-if-changed=` for both files, and returns
+/// the written path, for `include!(concat!(env!("OUT_DIR"), "/decoder.rs"));`.
+/// [`Network::write_out_dir`] does the same with a description in memory.
+///
+/// # Errors
+/// [`ImportError::Io`] if `OUT_DIR` is not set (outside a build script) or a file
+/// cannot be read or written, and the errors of [`Network::open`] and
+/// [`render_network`].
+pub fn write_network_out_dir(
+    file_name: &str,
+    tensors_path: impl AsRef<Path>,
+    description_path: impl AsRef<Path>,
+) -> Result<PathBuf, ImportError> {
+    let description_path = description_path.as_ref();
+    // Checked first, so that a build script outside cargo fails before reading anything.
+    out_dir()?;
+    println!("cargo:rerun-if-changed={}", description_path.display());
+    let net = Network::open(description_path)?;
+    net.write_out_dir(file_name, tensors_path)
 }
