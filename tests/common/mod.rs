@@ -229,6 +229,74 @@ impl Case {
     }
 }
 
+/// Reads `count` little-endian values of `width` bytes (4: f32, 8: f64) as f64.
+fn take(bytes: &mut &[u8], count: usize, width: usize) -> Vec<f64> {
+    let (head, tail) = bytes.split_at(count * width);
+    *bytes = tail;
+    head.chunks_exact(width)
+        .map(|c| match width {
+            4 => f32::from_le_bytes(c.try_into().unwrap()) as f64,
+            _ => f64::from_le_bytes(c.try_into().unwrap()),
+        })
+        .collect()
+}
+
+impl Case {
+    /// A case written by the golden scripts (tools/golden.py, tools/golden_cropped.py):
+    /// `tests/data/<dir>/<name>.bin` holds PyTorch's channels-first input `(B, CIN, L)`,
+    /// weight and bias in the element type (`width` bytes), then its float64 result
+    /// `(B, COUT, N)`. PyTorch's result becomes the reference; the f64 oracle is held to
+    /// the rounding bound against it first, so the oracle is checked too.
+    pub fn golden(
+        dir: &str,
+        name: &str,
+        g: &Geometry,
+        batch: usize,
+        width: usize,
+        with_bias: bool,
+    ) -> Case {
+        let (l, cin, cout) = (g.len_in, g.in_channels, g.out_channels);
+        let n = g
+            .len_out()
+            .expect("a golden case's layer has an output length");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(dir)
+            .join(format!("{name}.bin"));
+        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let bytes = &mut &data[..];
+        let x_ncl = take(bytes, batch * cin * l, width);
+        let w = take(bytes, cin * g.out_per_group() * g.kernel, width);
+        let bias = with_bias.then(|| take(bytes, cout, width));
+        let y_ncl = take(bytes, batch * cout * n, 8);
+        assert!(bytes.is_empty(), "{}: trailing bytes", path.display());
+
+        let to_nlc = |t: &[f64], c: usize, len: usize| -> Vec<f64> {
+            (0..len)
+                .flat_map(|i| (0..c).map(move |ch| t[ch * len + i]))
+                .collect()
+        };
+        let mut case = Case {
+            name: name.into(),
+            x: vec![],
+            w,
+            bias,
+            reference: vec![],
+        };
+        for b in 0..batch {
+            let x = to_nlc(&x_ncl[b * cin * l..][..cin * l], cin, l);
+            let torch_y = to_nlc(&y_ncl[b * cout * n..][..cout * n], cout, n);
+            let mut reference = oracle(g, &x, &case.w, case.bias.as_deref());
+            // The oracle sums in f64 too: it must agree with PyTorch to f64 rounding.
+            let oracle_y = std::mem::replace(&mut reference.y, torch_y);
+            assert_close::<f64>(&format!("{name} oracle vs torch"), &oracle_y, &reference);
+            case.x.push(x);
+            case.reference.push(reference);
+        }
+        case
+    }
+}
+
 /// Runs every way of building the layer (PyTorch, MLX and MAX layouts; `const fn` and
 /// in place) and every forward form (NLC, NCL, both batch forms) on the default backend,
 /// then every form on every backend of [`backends_for`], each into a buffer pre-filled
