@@ -14,8 +14,9 @@ plain (weight norm removed, as one does before export).
 
 Writes hifigan/data/model.safetensors, input.npy (1, 64, 16) and output.npy (1, 8, 512),
 all float32; it prints how far PyTorch's float32 output is from the same model in float64
-(its own rounding, for the tolerance the test states). Needs torch, numpy and safetensors (not needed by CI: the files are
-committed).
+(its own rounding, for the tolerance the test states). hifigan/data/net.toml, the
+importer's description of this model, sits beside them (kept by hand: change both
+together). Needs torch, numpy and safetensors (not needed by CI: the files are committed).
 
     python3 tools/hifigan_tail.py
 """

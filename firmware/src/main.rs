@@ -385,9 +385,9 @@ fn hifigan() -> (bool, u64) {
 #[inline(never)]
 fn hifigan_stream(whole: u64) -> bool {
     use conv_transpose::Tanh;
-    use conv_transpose_hifigan::{golden, NET_STREAM, STREAM, STREAM_RAM};
+    use conv_transpose_hifigan::{golden, NET_STREAM, NET_STREAM_STATE, STREAM_RAM};
 
-    let mut state = NET_STREAM;
+    let mut state = NET_STREAM_STATE;
     let (mut worst, mut hash, mut frames) = (0.0f32, Fnv::new(), 0usize);
     let mut emit = |y: &[[f32; 8]]| {
         for f in y {
@@ -404,9 +404,9 @@ fn hifigan_stream(whole: u64) -> bool {
     };
     for i in 0..16 {
         let frame: [f32; 64] = core::array::from_fn(|c| golden::INPUT[c][i]);
-        STREAM.push_act(&mut state, &[frame], Tanh, &mut emit);
+        NET_STREAM.push_act(&mut state, &[frame], Tanh, &mut emit);
     }
-    STREAM.finish_act(&mut state, Tanh, &mut emit);
+    NET_STREAM.finish_act(&mut state, Tanh, &mut emit);
     let ok = frames == 512 && worst <= 1e-6 && hash.0 == whole;
     println!(
         "HiFi-GAN v2 tail streamed, one input frame a block (state {STREAM_RAM} bytes): {frames} frames, worst |y - PyTorch| = {:e}, {} the whole-signal chain: {}",

@@ -1,6 +1,6 @@
-//! The last three upsampling stages of HiFi-GAN v2 as a [`conv_transpose::Chain`],
-//! imported at build time from `data/model.safetensors` (made by
-//! `tools/hifigan_tail.py`) by `build.rs` through `conv_transpose_import::write_out_dir`:
+//! The last three upsampling stages of HiFi-GAN v2, imported at build time from
+//! `data/net.toml` over `data/model.safetensors` (the model of `tools/hifigan_tail.py`)
+//! by `build.rs` through `conv_transpose_import::write_network_out_dir`:
 //!
 //! ```text
 //! y = tanh(ups.2(lrelu(ups.1(lrelu(ups.0(x))))))     lrelu = LeakyReLU(0.1)
@@ -9,17 +9,18 @@
 //! ups.2: 16 ->  8 channels, K 4,  S 2, P 1: 256 ->  512 frames
 //! ```
 //!
-//! [`STREAM`] is the same network as a stream, over the same weights (views of the same
-//! statics): one input frame a block, [`NetStream`] its state, and what it emits is
-//! [`NET`]'s output bit for bit.
+//! Every item but [`run`], [`SHAPE`] and [`STREAM_RAM`] is generated: [`NET`] runs the
+//! whole signal ([`Net`], a [`conv_transpose::Chain`] over the `static` layers
+//! [`NET_UPS_0`], [`NET_UPS_1`], [`NET_UPS_2`]); [`NET_STREAM`] is the same network as a
+//! stream over the same weights (`with_len` views of the same statics), one input frame a
+//! block, on a [`NetStreamState`] that starts as [`NET_STREAM_STATE`], and what it emits
+//! is [`NET`]'s output bit for bit; [`NET_OUTPUT_ACTIVATION`] is the final tanh.
 //!
-//! `no_std`: the firmware crate runs [`NET`] and [`STREAM`] on a Cortex-M4F.
+//! `no_std`: the firmware crate runs [`NET`] and [`NET_STREAM`] on a Cortex-M4F.
 #![no_std]
 #![deny(missing_docs)]
 
-use conv_transpose::{
-    chain, chunk_stream, Chain, ChunkStream, GroupedConvTranspose1d, Layer, LeakyRelu, Tanh,
-};
+use conv_transpose::Layer;
 
 #[allow(missing_docs)]
 mod model {
@@ -27,52 +28,8 @@ mod model {
 }
 pub use model::*;
 
-/// The first two layers with LeakyReLU(0.1) between: 16 x 64 -> 256 x 16.
-pub type Front = Chain<&'static Ups0, LeakyRelu, &'static Ups1, { Ups0::OUT_LEN }, 32>;
-
-/// The whole tail: [`Front`], LeakyReLU(0.1), `ups.2`; [`run`] adds the final tanh.
-pub type Net = Chain<Front, LeakyRelu, &'static Ups2, { Ups1::OUT_LEN }, 16>;
-
-/// The network, every layer in flash.
-pub static NET: Net = Chain::new(
-    Chain::new(&UPS0, LeakyRelu(0.1), &UPS1),
-    LeakyRelu(0.1),
-    &UPS2,
-);
-
-/// `ups.0` as a stream layer: one input frame a block, 8 out.
-pub type Ups0Block = GroupedConvTranspose1d<1, 64, 32, 32, 16, 8, 4, 1, 0, f32>;
-/// `ups.1` on the 8 frames a block of `ups.0` gives: 16 out.
-pub type Ups1Block = GroupedConvTranspose1d<8, 32, 16, 16, 4, 2, 1, 1, 0, f32>;
-/// `ups.2` on the 16 frames a block of `ups.1` gives: 32 out.
-pub type Ups2Block = GroupedConvTranspose1d<16, 16, 8, 8, 4, 2, 1, 1, 0, f32>;
-
-/// The stream network: the layers of [`NET`] at their block lengths.
-pub type StreamNet = chain!(
-    chain!(&'static Ups0Block, LeakyRelu, &'static Ups1Block),
-    LeakyRelu,
-    &'static Ups2Block
-);
-
-/// [`NET`] as a stream, through the same weights (`with_len` views of [`UPS0`],
-/// [`UPS1`], [`UPS2`]; no copy): `STREAM.push_act(&mut state, frames, Tanh, emit)`.
-pub static STREAM: StreamNet = Chain::for_streaming(
-    Chain::for_streaming(UPS0.with_len::<1>(), LeakyRelu(0.1), UPS1.with_len::<8>()),
-    LeakyRelu(0.1),
-    UPS2.with_len::<16>(),
-);
-
-/// The state of a stream of [`STREAM`]: each layer's history and one block's output.
-pub type NetStream = (
-    (chunk_stream!(Ups0Block), chunk_stream!(Ups1Block)),
-    chunk_stream!(Ups2Block),
-);
-
-/// A stream at its start (`const`: it can be a `static`, all zero bits).
-pub const NET_STREAM: NetStream = ((ChunkStream::new(), ChunkStream::new()), ChunkStream::new());
-
-/// The RAM a stream takes: [`NetStream`]'s size.
-pub const STREAM_RAM: usize = core::mem::size_of::<NetStream>();
+/// The RAM a stream takes: [`NetStreamState`]'s size.
+pub const STREAM_RAM: usize = core::mem::size_of::<NetStreamState>();
 
 /// Input frames and channels, output frames and channels.
 pub const SHAPE: (usize, usize, usize, usize) = (
@@ -85,7 +42,7 @@ pub const SHAPE: (usize, usize, usize, usize) = (
 /// `tanh(NET(x))`, channels first as PyTorch's `(C, L)`: `x` is `(64, 16)`, `y` is
 /// `(8, 512)`. `scratch` holds the intermediate tensors (`Net::SCRATCH`, 12 KiB).
 pub fn run(x: &[[f32; 16]; 64], scratch: &mut <Net as Layer>::Scratch, y: &mut [[f32; 512]; 8]) {
-    NET.forward_ncl_act(x, scratch, y, Tanh);
+    NET.forward_ncl_act(x, scratch, y, NET_OUTPUT_ACTIVATION);
 }
 
 /// PyTorch's input `(64, 16)` and output `(8, 512)` (`data/input.npy`,

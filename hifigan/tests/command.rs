@@ -5,7 +5,7 @@
 //! weight and bias is compared, as bits, with the tensors read from `model.safetensors`
 //! by the `safetensors` crate directly.
 
-use conv_transpose_hifigan::UPS2;
+use conv_transpose_hifigan::NET_UPS_2;
 use safetensors::{Dtype, SafeTensors};
 
 include!("data/ups2_command.rs");
@@ -63,5 +63,5 @@ fn command_output_round_trips_the_bits() {
             .map(|v| v.to_bits())
             .collect()
     };
-    assert_eq!(bits(&CMD_UPS2), bits(&UPS2));
+    assert_eq!(bits(&CMD_UPS2), bits(&NET_UPS_2));
 }

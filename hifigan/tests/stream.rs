@@ -3,7 +3,7 @@
 //! whole chain's tolerance.
 
 use conv_transpose::{Backend, Layer, Tanh};
-use conv_transpose_hifigan::{golden, Net, NET, NET_STREAM, STREAM, STREAM_RAM};
+use conv_transpose_hifigan::{golden, Net, NET, NET_STREAM, NET_STREAM_STATE, STREAM_RAM};
 
 /// xorshift piece lengths of 1 to 5 frames adding up to 16.
 fn pieces(seed: u64) -> Vec<usize> {
@@ -30,18 +30,18 @@ fn stream_is_the_whole_chain_bit_for_bit() {
         NET.forward_act_with(backend, &x, &mut scratch, &mut whole, Tanh)
             .unwrap();
         for seed in [1, 7, 42] {
-            let mut state = NET_STREAM;
+            let mut state = NET_STREAM_STATE;
             let mut got: Vec<[f32; 8]> = Vec::new();
             let mut at = 0;
             for n in pieces(seed) {
-                STREAM
+                NET_STREAM
                     .push_act_with(backend, &mut state, &x[at..at + n], Tanh, |y| {
                         got.extend_from_slice(y)
                     })
                     .unwrap();
                 at += n;
             }
-            STREAM
+            NET_STREAM
                 .finish_act_with(backend, &mut state, Tanh, |y| got.extend_from_slice(y))
                 .unwrap();
             assert_eq!(got.len(), 512, "{backend}");
@@ -63,16 +63,16 @@ fn stream_is_the_whole_chain_bit_for_bit() {
 
 #[test]
 fn stream_ram_is_the_states_and_one_block_each() {
-    use conv_transpose_hifigan::{Ups0Block, Ups1Block, Ups2Block};
+    use conv_transpose_hifigan::{NetUps0Stream, NetUps1Stream, NetUps2Stream};
     // Each layer's ChunkStream: its history plus one block of input (STREAM_FRAMES frames
     // of CIN), one block of output (STREAM_OUT_LEN frames of COUT), and nine words of
     // bookkeeping; nothing of the whole signal.
-    let samples = Ups0Block::STREAM_FRAMES * 64
-        + Ups0Block::STREAM_OUT_LEN * 32
-        + Ups1Block::STREAM_FRAMES * 32
-        + Ups1Block::STREAM_OUT_LEN * 16
-        + Ups2Block::STREAM_FRAMES * 16
-        + Ups2Block::STREAM_OUT_LEN * 8;
+    let samples = NetUps0Stream::STREAM_FRAMES * 64
+        + NetUps0Stream::STREAM_OUT_LEN * 32
+        + NetUps1Stream::STREAM_FRAMES * 32
+        + NetUps1Stream::STREAM_OUT_LEN * 16
+        + NetUps2Stream::STREAM_FRAMES * 16
+        + NetUps2Stream::STREAM_OUT_LEN * 8;
     let words = 3 * 9 * core::mem::size_of::<usize>();
     eprintln!(
         "stream state: {STREAM_RAM} bytes; whole-chain scratch {} bytes",
