@@ -160,6 +160,7 @@ impl BitTally {
     }
 }
 
+#[inline(never)]
 fn mono() -> bool {
     let mut state = StreamState::<f32, 1, { Mono::STREAM_FRAMES }>::new();
     let mut y = [[0.0f32; 1]; MONO_BLOCK * MONO_S];
@@ -180,6 +181,7 @@ fn mono() -> bool {
     tally.report("mono x3, K=48, 6 blocks of 160", MONO_EXPECTED.len())
 }
 
+#[inline(never)]
 fn stereo() -> bool {
     let mut state = StreamState::<f32, 2, { Stereo::STREAM_FRAMES }>::new();
     let mut y = [[0.0f32; 2]; STEREO_BLOCK * STEREO_S];
@@ -208,6 +210,7 @@ fn stereo() -> bool {
     )
 }
 
+#[inline(never)]
 fn mono_q15() -> bool {
     let mut state = StreamState::<Q15, 1, { MonoQ15::STREAM_FRAMES }>::new();
     let mut y = [[Q15::ZERO; 1]; MONO_BLOCK * MONO_S];
@@ -242,6 +245,7 @@ fn mono_q15() -> bool {
     ) & ok
 }
 
+#[inline(never)]
 fn saturating_q15() -> bool {
     let mut state = StreamState::<Q15, SAT_C, { Sat::STREAM_FRAMES }>::new();
     let mut y = [[Q15::ZERO; SAT_C]; SAT_BLOCK * SAT_S];
