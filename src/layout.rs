@@ -180,8 +180,10 @@ impl<
     /// The layer from MAX's weight `(K, COUT, CIN/G)` (`max.nn.ConvTranspose1d` with
     /// `permute=False`) and optional bias `(COUT)`. `CI` must be `CIN / G`.
     ///
-    /// MAX's layer has no groups; for grouped layers this follows MLX's convention for the
-    /// last axis (the input channel within the output channel's group).
+    /// MAX's padding tuple `(PL, PR)` is [`CroppedConvTranspose1d`]'s `PL`, `PR` (checked
+    /// against MAX's own results). MAX's layer has no groups; for grouped layers this
+    /// follows MLX's convention for the last axis (the input channel within the output
+    /// channel's group).
     pub const fn from_max<const CI: usize>(
         weight: &[[[T; CI]; COUT]; K],
         bias: Option<&[T; COUT]>,

@@ -241,20 +241,29 @@ fn take(bytes: &mut &[u8], count: usize, width: usize) -> Vec<f64> {
         .collect()
 }
 
-impl Case {
-    /// A case written by the golden scripts (tools/golden.py, tools/golden_cropped.py):
-    /// `tests/data/<dir>/<name>.bin` holds PyTorch's channels-first input `(B, CIN, L)`,
-    /// weight and bias in the element type (`width` bytes), then its float64 result
-    /// `(B, COUT, N)`. PyTorch's result becomes the reference; the f64 oracle is held to
-    /// the rounding bound against it first, so the oracle is checked too.
-    pub fn golden(
+/// A file written by a golden script (tools/golden.py, tools/golden_cropped.py,
+/// tools/max_golden.py): `tests/data/<dir>/<name>.bin` holds the channels-first input
+/// `(B, CIN, L)`, the weight and bias in the element type (`width` bytes), then the
+/// reference's result `(B, COUT, N)` in float64. Inputs and results come back NLC.
+pub struct Golden {
+    /// `batch` items of NLC input, `L * CIN` each.
+    pub x: Vec<Vec<f64>>,
+    /// The weight as the file has it (its script names the layout).
+    pub w: Vec<f64>,
+    pub bias: Option<Vec<f64>>,
+    /// `batch` items of NLC result, `N * COUT` each.
+    pub y: Vec<Vec<f64>>,
+}
+
+impl Golden {
+    pub fn read(
         dir: &str,
         name: &str,
         g: &Geometry,
         batch: usize,
         width: usize,
         with_bias: bool,
-    ) -> Case {
+    ) -> Golden {
         let (l, cin, cout) = (g.len_in, g.in_channels, g.out_channels);
         let n = g
             .len_out()
@@ -270,27 +279,50 @@ impl Case {
         let bias = with_bias.then(|| take(bytes, cout, width));
         let y_ncl = take(bytes, batch * cout * n, 8);
         assert!(bytes.is_empty(), "{}: trailing bytes", path.display());
-
         let to_nlc = |t: &[f64], c: usize, len: usize| -> Vec<f64> {
             (0..len)
                 .flat_map(|i| (0..c).map(move |ch| t[ch * len + i]))
                 .collect()
         };
-        let mut case = Case {
-            name: name.into(),
-            x: vec![],
+        Golden {
+            x: (0..batch)
+                .map(|b| to_nlc(&x_ncl[b * cin * l..][..cin * l], cin, l))
+                .collect(),
             w,
             bias,
+            y: (0..batch)
+                .map(|b| to_nlc(&y_ncl[b * cout * n..][..cout * n], cout, n))
+                .collect(),
+        }
+    }
+}
+
+impl Case {
+    /// A case from a golden file whose weight is in PyTorch's layout and whose result is
+    /// PyTorch's float64 one ([`Golden::read`]): that result becomes the reference, after
+    /// the f64 oracle is held to the f64 rounding bound against it (so the oracle is
+    /// checked too).
+    pub fn golden(
+        dir: &str,
+        name: &str,
+        g: &Geometry,
+        batch: usize,
+        width: usize,
+        with_bias: bool,
+    ) -> Case {
+        let file = Golden::read(dir, name, g, batch, width, with_bias);
+        let mut case = Case {
+            name: name.into(),
+            x: file.x,
+            w: file.w,
+            bias: file.bias,
             reference: vec![],
         };
-        for b in 0..batch {
-            let x = to_nlc(&x_ncl[b * cin * l..][..cin * l], cin, l);
-            let torch_y = to_nlc(&y_ncl[b * cout * n..][..cout * n], cout, n);
-            let mut reference = oracle(g, &x, &case.w, case.bias.as_deref());
+        for (x, torch_y) in case.x.iter().zip(file.y) {
+            let mut reference = oracle(g, x, &case.w, case.bias.as_deref());
             // The oracle sums in f64 too: it must agree with PyTorch to f64 rounding.
             let oracle_y = std::mem::replace(&mut reference.y, torch_y);
             assert_close::<f64>(&format!("{name} oracle vs torch"), &oracle_y, &reference);
-            case.x.push(x);
             case.reference.push(reference);
         }
         case
