@@ -84,17 +84,36 @@ fn array(out: &mut String, name: &str, v: &[f32]) {
 
 fn main() {
     println!("cargo:rerun-if-changed=src/shapes.rs");
-    println!("cargo:rerun-if-changed=memory-mps2-an386.x");
-    println!("cargo:rerun-if-changed=memory-microbit.x");
+    println!("cargo:rerun-if-changed=memory");
+    println!("cargo:rerun-if-env-changed=FIRMWARE_MACHINE");
     println!("cargo:rerun-if-env-changed=FIRMWARE_PERTURB");
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
-    // The memory map of the QEMU machine the target runs on (see .cargo/config.toml):
-    // the micro:bit (nRF51, Cortex-M0) for thumbv6m, the MPS2 AN386 otherwise.
+    // The QEMU machine the image runs on (`run.sh` names it; see .cargo/config.toml):
+    // its memory map and name. By default the micro:bit (nRF51, Cortex-M0) for thumbv6m,
+    // the MPS2 AN505 (Cortex-M33) for thumbv8m.main and the MPS2 AN386 (Cortex-M4F)
+    // otherwise.
     let target = std::env::var("TARGET").unwrap();
-    let memory = if target.starts_with("thumbv6m") {
-        "memory-microbit.x"
-    } else {
-        "memory-mps2-an386.x"
+    let machine = std::env::var("FIRMWARE_MACHINE").unwrap_or_else(|_| {
+        if target.starts_with("thumbv6m") {
+            "microbit"
+        } else if target.starts_with("thumbv8m.main") {
+            "mps2-an505"
+        } else {
+            "mps2-an386"
+        }
+        .into()
+    });
+    let (memory, core) = match machine.as_str() {
+        "microbit" => (
+            "memory/microbit.x",
+            "a Cortex-M0 (QEMU microbit, no FPU, no DSP)",
+        ),
+        "mps2-an386" => ("memory/mps2-an386.x", "a Cortex-M4F (QEMU mps2-an386)"),
+        // The AN500 FPGA image has the AN386's memory map.
+        "mps2-an500" => ("memory/mps2-an386.x", "a Cortex-M7 (QEMU mps2-an500)"),
+        "mps2-an505" => ("memory/mps2-an505.x", "a Cortex-M33 (QEMU mps2-an505)"),
+        "mps3-an547" => ("memory/mps3-an547.x", "a Cortex-M55 (QEMU mps3-an547)"),
+        other => panic!("FIRMWARE_MACHINE={other}: not a machine this firmware knows"),
     };
     std::fs::copy(memory, out_dir.join("memory.x")).unwrap();
     println!("cargo:rustc-link-search={}", out_dir.display());
@@ -122,12 +141,7 @@ fn main() {
         println!("cargo:rustc-cfg=firmware_perturb");
     }
     let mut out = String::new();
-    let machine = if target.starts_with("thumbv6m") {
-        "a Cortex-M0 (QEMU microbit, no FPU, no DSP)"
-    } else {
-        "a Cortex-M4F (QEMU mps2-an386)"
-    };
-    writeln!(out, "pub const MACHINE: &str = {machine:?};").unwrap();
+    writeln!(out, "pub const MACHINE: &str = {core:?};").unwrap();
     writeln!(out, "pub const MONO_TAPS: [f32; {MONO_K}] = {mono_taps:?};").unwrap();
     writeln!(
         out,

@@ -1,30 +1,40 @@
 #!/usr/bin/env bash
 # The firmware tables of docs/ (python3 tools/tables.py regenerates them with this).
 #
-#   firmware/report.sh counts   instructions per output sample of `process` on the
-#                               Cortex-M4F (count.sh), f32 and Q15, against CMSIS-DSP
+#   firmware/report.sh counts   instructions per output sample of `process` (count.sh),
+#                               f32 and Q15, against CMSIS-DSP (cmsis/count.sh), per core
 #   firmware/report.sh sizes    flash and RAM of the firmware on both cores
 set -euo pipefail
 cd "$(dirname "$0")"
 
 counts() {
-    # CMSIS-DSP 1.10.3's arm_fir_interpolate_f32 / _q15, -O3 -DARM_MATH_LOOPUNROLL,
-    # arm-none-eabi-gcc 12.2, one call of the same input length, counted the same way
-    # (QEMU 7.2, mps2-an386). Quoted from that measurement; it has no mono_x4 Q15 figure.
-    declare -A cmsis=([mono_x2]=42.1 [mono_x4]=40.2 [mono_x3_48k]=40.8
-        [q15_mono_x2]=73.5 [q15_mono_x3_48k]=71.7)
-    declare -A shape=([mono_x2]="1024, 32, 2" [mono_x4]="1024, 64, 4" [mono_x3_48k]="480, 48, 3")
-    declare -A ours
-    while read -r name _ _ _ _ _ _ per _; do
-        ours[$name]=$per
-    done < <(./count.sh | grep 'per output sample')
+    # Ours (count.sh) and CMSIS-DSP 1.10.3's arm_fir_interpolate_f32 / _q15 built for the
+    # same core (cmsis/count.sh: -O3 -DARM_MATH_LOOPUNROLL, its Helium paths on the M55),
+    # counted the same way in the same run. CMSIS has no interleaved-stereo interpolator:
+    # stereo's ratio is to our own mono_x2 on that core.
+    declare -A ours cmsis
+    local core
+    for core in m0 m4f m33 m55; do
+        while read -r name _ _ _ _ _ _ per _; do
+            ours[$core.$name]=$per
+        done < <(./count.sh "$core" | grep 'per output sample')
+    done
+    while read -r core type shape _ _ per; do
+        case $type in f32) cmsis[$core.$shape]=$per ;; q15) cmsis[$core.q15_$shape]=$per ;; esac
+    done < <(cmsis/count.sh m0 m4f m33 m55 | grep -E '^m[0-9a-z]+ +(f32|q15) ')
     ratio() { if [ -n "${2:-}" ]; then awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; else echo -; fi; }
-    echo "| shape | L, K, S | f32 | CMSIS f32 | ratio | Q15 | CMSIS Q15 | ratio |"
+    declare -A name=([m0]="Cortex-M0" [m4f]="Cortex-M4F" [m33]="Cortex-M33 (DSP)" [m55]="Cortex-M55")
+    echo "| core | shape | f32 | CMSIS f32 | ratio | Q15 | CMSIS Q15 | ratio |"
     echo "|---|---|---|---|---|---|---|---|"
-    for s in mono_x2 mono_x4 mono_x3_48k; do
-        f=${ours[$s]} q=${ours[q15_$s]}
-        cf=${cmsis[$s]:-} cq=${cmsis[q15_$s]:-}
-        echo "| $s | ${shape[$s]} | $f | ${cf:--} | $(ratio "$f" "$cf") | $q | ${cq:--} | $(ratio "$q" "$cq") |"
+    local s f q cf cq
+    for core in m0 m4f m33 m55; do
+        for s in mono_x2 mono_x4 mono_x3_48k; do
+            f=${ours[$core.$s]} q=${ours[$core.q15_$s]}
+            cf=${cmsis[$core.$s]:-} cq=${cmsis[$core.q15_$s]:-}
+            echo "| ${name[$core]} | $s | $f | ${cf:--} | $(ratio "$f" "$cf") | $q | ${cq:--} | $(ratio "$q" "$cq") |"
+        done
+        f=${ours[$core.stereo_dw_x2]} q=${ours[$core.q15_stereo_dw_x2]}
+        echo "| ${name[$core]} | stereo_dw_x2 (to our mono_x2) | $f | - | $(ratio "$f" "${ours[$core.mono_x2]}") | $q | - | $(ratio "$q" "${ours[$core.q15_mono_x2]}") |"
     done
 }
 

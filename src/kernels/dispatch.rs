@@ -10,7 +10,7 @@
 //! | element | `Scalar` | SSE2, AVX2, NEON | AVX-512 |
 //! |---|---|---|---|
 //! | `f32` | portable (`vmla` loop with an FPU on Arm) | `time` or `tile` | `time` or `tile` |
-//! | `Q15` | portable (`SMLALD` loop with the DSP extension) | `q15` | `q15` (with AVX-512BW) |
+//! | `Q15` | portable (`SMLALD` loop with the DSP extension, 32-bit sums without) | `q15` | `q15` (with AVX-512BW) |
 //! | `f64`, `Q31` | portable | — | — |
 
 use core::marker::PhantomData;
@@ -35,10 +35,13 @@ type F32Rows = crate::kernels::arm::vfp::Vfp;
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 type F32Rows = Plain;
 
-/// The portable kernel's inner loop for `Q15`: `SMLALD` with the DSP extension.
+/// The portable kernel's inner loop for `Q15`: `SMLALD` with the DSP extension, 32-bit
+/// sums on other Arm cores.
 #[cfg(conv_transpose_arm_dsp)]
 type Q15Rows = crate::kernels::arm::dsp::Dsp;
-#[cfg(not(conv_transpose_arm_dsp))]
+#[cfg(all(target_arch = "arm", not(conv_transpose_arm_dsp)))]
+type Q15Rows = crate::kernels::arm::mul32::Mul32;
+#[cfg(not(target_arch = "arm"))]
 type Q15Rows = Plain;
 
 /// A backend this CPU runs for element type `T`: holding one is the proof, so its
