@@ -8,7 +8,7 @@
 # m4f    thumbv7em-none-eabihf       mps2-an386     target-cpu=cortex-m4 (FPU, DSP)
 # m7     thumbv7em-none-eabihf       mps2-an500     target-cpu=cortex-m7 (FPU, DSP)
 # m33    thumbv8m.main-none-eabihf   mps2-an505     target-cpu=cortex-m33, feature arm-dsp
-# m55    thumbv8m.main-none-eabihf   mps3-an547     target-cpu=cortex-m55 (FPU, DSP, Helium)
+# m55    thumbv8m.main-none-eabihf   mps3-an547     target-cpu=cortex-m55, feature arm-mve (Helium)
 #
 # m4f and m0 build into target/ (as plain `cargo run` does, with .cargo/config.toml); the
 # others into target/CORE/, since their flags differ from their target's defaults. `run`
@@ -31,7 +31,7 @@ m33)
     ;;
 m55)
     target=thumbv8m.main-none-eabihf cpu=cortex-m55 machine="-machine mps3-an547"
-    features=(--features arm-dsp)
+    features=(--features arm-mve)
     ;;
 *)
     echo "run.sh: unknown core $core; $usage" >&2

@@ -302,34 +302,49 @@ impl<
             state.owner = Some(Self::OWNER);
         }
         let m = Self::STREAM_HISTORY;
-        let have = state.history;
-        // The input is frames[m - have ..]; the window starts HOLD frames before the
-        // block's first output, at `have * S - HOLD` in that input's result. Where that is
-        // negative (the first blocks), the frames before the signal are dropped below.
-        let start = have * S;
-        let (front, first) = match start.checked_sub(Self::HOLD) {
-            Some(first) => (0, first),
-            None => (Self::HOLD - start, 0),
-        };
-        if front < N {
-            self.window(
-                kernel,
-                &state.frames[m - have..],
-                first,
-                &mut y[front..],
-                act,
-            );
-        }
-        // `front` frames lie before the signal, so the crop covers them.
-        let drop = state.crop.min(N);
-        debug_assert!(drop >= front.min(N));
+        // `history <= m` always; the `min` shows the optimiser so.
+        let have = state.history.min(m);
+        // The input is frames[m - have ..]; the block's window starts HOLD frames before
+        // its first output, at `have * S - HOLD` in that input's result, and its first
+        // `drop` frames are cropped (the crop covers any that lie before the signal, where
+        // `have * S < HOLD`). So the kernel writes the other `N - drop` straight to the
+        // front of `y`. The crop never exceeds the latency (it starts there), so a layer
+        // without latency drops nothing, which the `min` makes plain to the optimiser.
+        let drop = state.crop.min(Self::STREAM_LATENCY).min(N);
         state.crop -= drop;
-        if drop > 0 {
-            y.copy_within(drop.., 0);
+        let kept = N - drop;
+        if kept > 0 {
+            let first = have * S + drop;
+            debug_assert!(first >= Self::HOLD);
+            // SAFETY: the input is the last `have + L` of the `STREAM_FRAMES` frames, and
+            // `first + kept <= m * S + N + N <= WINDOW_END` (`have <= m`, `drop <= N`).
+            unsafe {
+                self.window(
+                    kernel,
+                    &state.frames[m - have..],
+                    first.saturating_sub(Self::HOLD),
+                    &mut y[..kept],
+                    act,
+                );
+            }
         }
-        state.frames.copy_within(L.., 0);
+        Self::keep_history(&mut state.frames);
         state.history = (have + L).min(m);
         N - drop
+    }
+
+    /// Moves the history the next block needs, the last [`Self::STREAM_HISTORY`] frames,
+    /// to the front of `frames`.
+    #[inline]
+    fn keep_history<const FRAMES: usize>(frames: &mut [[T; CIN]; FRAMES]) {
+        let m = Self::STREAM_HISTORY;
+        if m <= L {
+            // Source and destination do not overlap: a copy, not a move (no `memmove`).
+            let (front, back) = frames.split_at_mut(L);
+            front[..m].copy_from_slice(&back[..m]);
+        } else {
+            frames.copy_within(L.., 0);
+        }
     }
 
     /// Ends the stream: writes the frames after the last block's (at most
@@ -382,10 +397,10 @@ impl<
         // The window goes on from the last block's: `TAIL` frames, the first `crop` of
         // them still cropped (a stream shorter than its latency).
         let done = state.crop + state.flushed;
-        let n = (Self::STREAM_TAIL - done).min(y.len());
+        let n = Self::STREAM_TAIL.saturating_sub(done).min(y.len());
         let y = &mut y[..n];
         let m = Self::STREAM_HISTORY;
-        let have = state.history;
+        let have = state.history.min(m);
         if have == 0 {
             // No history: K = 1, and what is left is output padding, the bias alone.
             for frame in y.iter_mut() {
@@ -398,8 +413,11 @@ impl<
             }
         } else if n > 0 {
             // `crop` covers any part of the window before the signal.
-            let first = have * S + done - Self::HOLD;
-            self.window(kernel, &state.frames[m - have..m], first, y, act);
+            debug_assert!(have * S + done >= Self::HOLD);
+            let first = (have * S + done).saturating_sub(Self::HOLD);
+            // SAFETY: `1 <= have <= m` frames of input, and `first + n <= m * S + TAIL <=
+            // WINDOW_END` (`n > 0`, so `done + n <= TAIL`).
+            unsafe { self.window(kernel, &state.frames[m - have..m], first, y, act) };
         }
         state.flushed += n;
         if done + n == Self::STREAM_TAIL {
@@ -408,9 +426,41 @@ impl<
         n
     }
 
+    /// An end beyond every window a stream asks for: `STREAM_HISTORY * S` frames of history,
+    /// a block's `2 * L * S` and the reach. Its evaluation checks, as a build error wherever
+    /// the layer streams, that this end and the layer's shape over `STREAM_FRAMES` input
+    /// frames (the most a window reads) fit in `usize`: so every window's [`Args`] is valid
+    /// by the types, and [`Self::window`] checks nothing at run time.
+    const WINDOW_END: usize = {
+        let () = Self::VALID;
+        let g = Geometry {
+            len_in: Self::STREAM_FRAMES,
+            padding: 0,
+            padding_right: 0,
+            ..Self::GEOMETRY
+        };
+        let end = match Self::STREAM_HISTORY.checked_mul(S) {
+            Some(h) => match L.checked_mul(2 * S) {
+                Some(b) => h.checked_add(b),
+                None => None,
+            },
+            None => None,
+        };
+        match (g.len_out(), end) {
+            (Some(_), Some(end)) => match end.checked_add(Self::REACH) {
+                Some(end) => end,
+                None => panic!("ConvTranspose1d: the stream's window does not fit in usize"),
+            },
+            _ => panic!("ConvTranspose1d: the stream's window does not fit in usize"),
+        }
+    };
+
     /// Frames `first .. first + y.len()` of the full result of `x`, bias and `act`
     /// included.
-    fn window<A: Activation>(
+    ///
+    /// # Safety
+    /// `1 <= x.len() <= STREAM_FRAMES` and `first + y.len() <= WINDOW_END`.
+    unsafe fn window<A: Activation>(
         &self,
         kernel: Kernel<T>,
         x: &[[T; CIN]],
@@ -418,6 +468,10 @@ impl<
         y: &mut [[T; COUT]],
         act: A,
     ) {
+        // Naming the constant checks it (a build error where it does not hold).
+        let end = Self::WINDOW_END;
+        debug_assert!(!x.is_empty() && x.len() <= Self::STREAM_FRAMES);
+        debug_assert!(first.checked_add(y.len()).is_some_and(|e| e <= end));
         let g = Geometry {
             len_in: x.len(),
             padding: first,
@@ -425,8 +479,13 @@ impl<
         };
         let (weight, bias) = self.packed();
         let mut acc = [T::Acc::default(); COUT_G];
-        kernel.forward(
-            &mut Args::window(
+        // SAFETY: the layer's shape over `STREAM_FRAMES` frames is valid (`WINDOW_END`), so
+        // it is over any `1 <= len_in <= STREAM_FRAMES` (the full length grows with
+        // `len_in`, and nothing is cropped); `first + len_out <= WINDOW_END` (this
+        // function's contract); the weights and bias are the layer's, `K * CIN * COUT_G`
+        // and `COUT` values; `x` and `y` are whole frames, channels last.
+        let mut args = unsafe {
+            Args::window_unchecked(
                 &g,
                 y.len(),
                 weight,
@@ -436,8 +495,8 @@ impl<
                 y.as_flattened_mut(),
                 Strides::nlc(COUT),
                 act,
-            ),
-            &mut acc,
-        );
+            )
+        };
+        kernel.forward(&mut args, &mut acc);
     }
 }

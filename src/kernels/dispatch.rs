@@ -29,15 +29,24 @@ use crate::kernels::aarch64::neon;
 #[cfg(target_arch = "x86_64")]
 use crate::kernels::x86_64::{avx2, avx512, sse2};
 
-/// The portable kernel's inner loop for `f32`: `vmla` on Arm with an FPU.
-#[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+/// The portable kernel's inner loop for `f32`: Helium where the target has it, `vmla`
+/// on Arm with an FPU.
+#[cfg(conv_transpose_arm_mve)]
+type F32Rows = crate::kernels::arm::mve::Mve;
+#[cfg(all(
+    target_arch = "arm",
+    target_abi = "eabihf",
+    not(conv_transpose_arm_mve)
+))]
 type F32Rows = crate::kernels::arm::vfp::Vfp;
 #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
 type F32Rows = Plain;
 
-/// The portable kernel's inner loop for `Q15`: `SMLALD` with the DSP extension, 32-bit
-/// sums on other Arm cores.
-#[cfg(conv_transpose_arm_dsp)]
+/// The portable kernel's inner loop for `Q15`: Helium's `vmlaldava`, `SMLALD` with the
+/// DSP extension, 32-bit sums on other Arm cores.
+#[cfg(conv_transpose_arm_mve)]
+type Q15Rows = crate::kernels::arm::mve::Mve;
+#[cfg(all(conv_transpose_arm_dsp, not(conv_transpose_arm_mve)))]
 type Q15Rows = crate::kernels::arm::dsp::Dsp;
 #[cfg(all(target_arch = "arm", not(conv_transpose_arm_dsp)))]
 type Q15Rows = crate::kernels::arm::mul32::Mul32;

@@ -8,6 +8,7 @@
 //! `o_j = (k_j*D - r) / S` grow by `D / gcd(S, D)` per tap. No product with an inserted
 //! zero is ever formed: each phase does only the multiply-adds that reach it.
 
+use core::num::NonZeroUsize;
 use core::ops::Range;
 
 use crate::activation::{Activation, Identity};
@@ -43,13 +44,18 @@ impl Strides {
     }
 }
 
-const fn gcd(mut a: usize, mut b: usize) -> usize {
+/// `gcd(a, b)`, never zero because `a` is not.
+const fn gcd(a: NonZeroUsize, mut b: usize) -> NonZeroUsize {
+    let mut a = a.get();
     while b != 0 {
         let t = a % b;
         a = b;
         b = t;
     }
-    a
+    match NonZeroUsize::new(a) {
+        Some(g) => g,
+        None => NonZeroUsize::MIN, // unreachable: Euclid ends on a divisor of the first `a`
+    }
 }
 
 /// The taps that reach one output phase.
@@ -63,37 +69,55 @@ pub(crate) struct PhaseTaps {
     pub tap_step: usize,
     /// Input offset `o_0` of the first tap: output `q*S + r` reads input `q - o_j`.
     pub first_offset: usize,
-    /// Growth of the offset per tap: `D / gcd(S, D)`.
-    pub offset_step: usize,
+    /// Growth of the offset per tap: `D / gcd(S, D)` (a divisor in [`Self::valid`], 1
+    /// where an invalid `D = 0` would make it 0).
+    pub offset_step: NonZeroUsize,
 }
 
 impl PhaseTaps {
-    /// The taps of phase `r` (`0 <= r < S`).
+    /// The taps of phase `r` (`0 <= r < S`); none for an invalid `S = 0`. (The stride and
+    /// the steps are non-zero types, so that the optimiser can see that no division
+    /// here or in [`Self::valid`] divides by zero.)
     pub(crate) const fn new(g: &Geometry, r: usize) -> Self {
-        let common = gcd(g.stride, g.dilation);
-        let tap_step = g.stride / common;
-        let offset_step = g.dilation / common;
+        let none = PhaseTaps {
+            first_tap: 0,
+            count: 0,
+            tap_step: 1,
+            first_offset: 0,
+            offset_step: NonZeroUsize::MIN,
+        };
+        let Some(stride) = NonZeroUsize::new(g.stride) else {
+            return none;
+        };
+        let common = gcd(stride, g.dilation);
+        // `common` divides `S` (non-zero), so the quotient is at least 1.
+        let tap_step = match NonZeroUsize::new(stride.get() / common.get()) {
+            Some(t) => t,
+            None => return none,
+        };
+        let offset_step = match NonZeroUsize::new(g.dilation / common.get()) {
+            Some(o) => o,
+            None => NonZeroUsize::MIN, // D = 0: not a layer, and no tap reaches past 0
+        };
         // k*D mod S runs through the multiples of gcd(S, D) with period S / gcd, so if
         // phase r is reached at all, its first tap is below that period.
         let mut k = 0;
-        while k < tap_step && k < g.kernel {
-            if (k * g.dilation) % g.stride == r {
+        while k < tap_step.get() && k < g.kernel {
+            if (k * g.dilation) % stride.get() == r {
                 return PhaseTaps {
                     first_tap: k,
-                    count: (g.kernel - 1 - k) / tap_step + 1,
-                    tap_step,
-                    first_offset: (k * g.dilation - r) / g.stride,
+                    count: (g.kernel - 1 - k) / tap_step.get() + 1,
+                    tap_step: tap_step.get(),
+                    first_offset: (k * g.dilation - r) / stride.get(),
                     offset_step,
                 };
             }
             k += 1;
         }
         PhaseTaps {
-            first_tap: 0,
-            count: 0,
-            tap_step,
-            first_offset: 0,
+            tap_step: tap_step.get(),
             offset_step,
+            ..none
         }
     }
 
@@ -105,10 +129,10 @@ impl PhaseTaps {
             return 0..0;
         }
         // o_j <= q  <=>  j <= (q - o0) / step
-        let end = ((q - o0) / self.offset_step + 1).min(self.count);
+        let end = ((q - o0) / self.offset_step.get() + 1).min(self.count);
         // o_j >= q + 1 - len_in  <=>  j >= ceil((q + 1 - len_in - o0) / step)
         let begin = match (q + 1).checked_sub(len_in + o0) {
-            Some(gap) if gap > 0 => gap.div_ceil(self.offset_step),
+            Some(gap) if gap > 0 => gap.div_ceil(self.offset_step.get()),
             _ => 0,
         };
         begin..end.max(begin)
@@ -123,14 +147,17 @@ impl PhaseTaps {
     /// Input frame read by tap `j` for output `q*S + r`; `j` must be in `valid(q, L)`.
     #[inline(always)]
     pub(crate) fn input_frame(&self, q: usize, j: usize) -> usize {
-        q - (self.first_offset + j * self.offset_step)
+        q - (self.first_offset + j * self.offset_step.get())
     }
 }
 
 /// The values of `q` for which output `q*S + r` of the full result survives cropping,
-/// that is `P <= q*S + r < P + len_out`.
+/// that is `P <= q*S + r < P + len_out`; none for an invalid `S = 0`.
 pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize> {
-    let s = g.stride;
+    let Some(s) = NonZeroUsize::new(g.stride) else {
+        return 0..0;
+    };
+    let s = s.get();
     let first = g.padding.saturating_sub(r).div_ceil(s);
     let end_m = g.padding + len_out; // exclusive bound on m = q*S + r
     let end = if end_m > r {
@@ -186,10 +213,8 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
     /// `act` applied to every output: `g` is a valid layer shape except that its padding
     /// is the window's start.
     ///
-    /// Checks what every kernel relies on: each buffer holds exactly its tensor, and each
-    /// layout is channels-last or channels-first. Then `xs.at(i, c)` is in bounds for every
-    /// `i < L, c < CIN`, `ys.at(n, c)` for every `n < len_out, c < COUT`, and `weight` has
-    /// `K * CIN * COUT/G` values.
+    /// Checks what every kernel relies on ([`Self::window_unchecked`]'s contract), and
+    /// panics where it does not hold.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn window(
         g: &'a Geometry,
@@ -219,6 +244,46 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
         assert!(xs == Strides::nlc(cin) || xs == Strides::ncl(g.len_in));
         assert_eq!(y.len(), len_out * cout);
         assert!(ys == Strides::nlc(cout) || ys == Strides::ncl(len_out));
+        // SAFETY: checked just above.
+        unsafe { Self::window_unchecked(g, len_out, weight, bias, x, xs, y, ys, act) }
+    }
+
+    /// [`Self::window`] without its checks, for callers whose types already guarantee
+    /// them (a stream of a const-generic layer), so that no panic is linked on their path.
+    ///
+    /// # Safety
+    /// What every kernel relies on: `g` with zero padding on both sides is a valid shape
+    /// ([`Geometry::len_out`] is `Some`), `g.padding + len_out` and `len_out * COUT` do not
+    /// overflow, each buffer holds exactly its tensor (`weight` `K * CIN * COUT/G` values,
+    /// `bias` `COUT`, `x` `len_in * CIN`, `y` `len_out * COUT`), and each layout is
+    /// channels-last or channels-first. Then `xs.at(i, c)` is in bounds for every
+    /// `i < len_in, c < CIN`, and `ys.at(n, c)` for every `n < len_out, c < COUT`.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) unsafe fn window_unchecked(
+        g: &'a Geometry,
+        len_out: usize,
+        weight: &'a [T],
+        bias: Option<&'a [T]>,
+        x: &'a [T],
+        xs: Strides,
+        y: &'a mut [T],
+        ys: Strides,
+        act: A,
+    ) -> Self {
+        debug_assert!(
+            Geometry {
+                padding: 0,
+                padding_right: 0,
+                ..*g
+            }
+            .len_out()
+            .is_some()
+                && g.padding.checked_add(len_out).is_some()
+                && x.len() == g.len_in * g.in_channels
+                && y.len() == len_out * g.out_channels
+                && weight.len() == g.kernel * g.in_channels * g.out_per_group()
+                && bias.is_none_or(|b| b.len() == g.out_channels)
+        );
         Args {
             g,
             len_out,

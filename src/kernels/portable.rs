@@ -32,6 +32,11 @@ pub(crate) fn forward<T: Element, A: Activation, R: Rows<T>>(
 /// instruction sequence than the compiler finds has its own (`kernels::arm`), chosen in
 /// `kernels::dispatch`.
 pub(crate) trait Rows<T: Element> {
+    /// Computes the rows and returns `true`, or returns `false` without writing any, for
+    /// rows its loop does not cover (a condition it checks: headroom, dilation, a phase
+    /// too long for its buffers), which the caller then computes one at a time. (So a
+    /// loop that declines links no second loop of its own.)
+    ///
     /// # Safety
     /// `x - j * x_step .. + blocks * ROWS` and `w + j * w_step` are readable for every
     /// `j < count`, and `y + m * y_step` writable for every `m < blocks * ROWS`, apart
@@ -48,7 +53,7 @@ pub(crate) trait Rows<T: Element> {
         y_step: usize,
         blocks: usize,
         act: A,
-    );
+    ) -> bool;
 }
 
 /// The portable inner loop, [`rows_blocks`].
@@ -67,9 +72,10 @@ impl<T: Element> Rows<T> for Plain {
         y_step: usize,
         blocks: usize,
         act: A,
-    ) {
+    ) -> bool {
         // SAFETY: the `Rows` contract, which `rows_blocks` takes as its own.
-        unsafe { rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks, act) }
+        unsafe { rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks, act) };
+        true
     }
 }
 
@@ -88,29 +94,54 @@ pub(crate) const ROWS: usize = 12;
 #[allow(clippy::too_many_arguments)]
 pub(crate) unsafe fn rows<T: Element, A: Activation>(
     start: &[T::Acc; ROWS],
-    mut x: *const T,
+    x: *const T,
     x_step: usize,
-    mut w: *const T,
+    w: *const T,
     w_step: usize,
     count: usize,
     y: *mut T,
     y_step: usize,
     act: A,
 ) {
-    let mut acc = *start;
-    for _ in 0..count {
-        // SAFETY: `x - j * x_step .. + ROWS` and `w + j * w_step` are readable for this
-        // `j < count` (`rows`' contract).
-        let (xv, wv) = unsafe { (x.cast::<[T; ROWS]>().read(), *w) };
-        for (acc, &xv) in acc.iter_mut().zip(&xv) {
-            *acc = T::mac(*acc, xv, wv);
+    // Without an FPU's registers (Cortex-M0, M3: no room for twelve accumulators), one
+    // output at a time keeps its accumulator in registers and copies no array (each
+    // a `memcpy` call there); the sums are the same, taps in the same order.
+    #[cfg(all(target_arch = "arm", not(target_abi = "eabihf")))]
+    for (m, &start) in start.iter().enumerate() {
+        let (mut x, mut w) = (x.wrapping_add(m), w);
+        let mut acc = start;
+        for _ in 0..count {
+            // SAFETY: `x - j * x_step + m` (`m < ROWS`) and `w + j * w_step` are readable
+            // for this `j < count` (`rows`' contract).
+            acc = unsafe { T::mac(acc, x.read(), *w) };
+            x = x.wrapping_sub(x_step);
+            w = w.wrapping_add(w_step);
         }
-        x = x.wrapping_sub(x_step);
-        w = w.wrapping_add(w_step);
-    }
-    for (m, &acc) in acc.iter().enumerate() {
         // SAFETY: `y + m * y_step` is writable for this `m < ROWS` (`rows`' contract).
         unsafe { y.add(m * y_step).write(act.apply(T::finish(acc))) };
+    }
+    #[cfg(not(all(target_arch = "arm", not(target_abi = "eabihf"))))]
+    {
+        // Element by element: an array copy of a run of inputs is a `memcpy` call on a
+        // core without wide registers.
+        let (mut x, mut w) = (x, w);
+        let mut acc = *start;
+        for _ in 0..count {
+            // SAFETY: `w + j * w_step` is readable for this `j < count` (`rows`' contract).
+            let wv = unsafe { *w };
+            for (m, acc) in acc.iter_mut().enumerate() {
+                // SAFETY: `x - j * x_step .. + ROWS` is readable for this `j < count`
+                // (`rows`' contract), and `m < ROWS`.
+                let xv = unsafe { x.add(m).read() };
+                *acc = T::mac(*acc, xv, wv);
+            }
+            x = x.wrapping_sub(x_step);
+            w = w.wrapping_add(w_step);
+        }
+        for (m, &acc) in acc.iter().enumerate() {
+            // SAFETY: `y + m * y_step` is writable for this `m < ROWS` (`rows`' contract).
+            unsafe { y.add(m * y_step).write(act.apply(T::finish(acc))) };
+        }
     }
 }
 
@@ -162,26 +193,42 @@ pub(crate) unsafe fn rows_blocks<T: Element, A: Activation>(
 fn streams<T: Element, A: Activation, R: Rows<T>>(a: &mut Args<'_, T, A>) {
     let g = a.g;
     let (len_in, s, pad, channels) = (g.len_in, g.stride, g.padding, g.in_channels);
+    // `Args` checked every length, so no `get` below fails: they spare the bounds checks'
+    // panics, not any work.
     for ch in 0..channels {
-        let x = &a.x[ch * a.xs.channel..][..len_in];
-        let y = &mut a.y[ch * a.ys.channel..][..a.len_out];
-        let start = a.bias.map_or(T::Acc::default(), |b| T::bias_acc(b[ch]));
+        let x0 = ch * a.xs.channel;
+        let y0 = ch * a.ys.channel;
+        let (Some(x), Some(y)) = (a.x.get(x0..x0 + len_in), a.y.get_mut(y0..y0 + a.len_out)) else {
+            continue;
+        };
+        let start = match a.bias.map(|b| b.get(ch)) {
+            Some(Some(&b)) => T::bias_acc(b),
+            _ => T::Acc::default(),
+        };
         let starts = [start; ROWS];
         // Tap k of this channel is weight[k * CIN + ch] (packed (K, CIN, 1)).
-        let w = &a.weight[ch..];
+        let w = a.weight.get(ch..).unwrap_or_default();
         for r in 0..s {
             let taps = PhaseTaps::new(g, r);
             let rows = phase_rows(g, a.len_out, r);
             // Rows q whose every input q - o_j lies in 0..L.
-            let last_offset = taps.first_offset + taps.count.saturating_sub(1) * taps.offset_step;
+            let last_offset =
+                taps.first_offset + taps.count.saturating_sub(1) * taps.offset_step.get();
             let lo = rows.start.max(last_offset).min(rows.end);
             let hi = rows.end.min(len_in + taps.first_offset).max(lo);
+            // `valid` keeps every input frame in `0..L` and every tap below `K`, and `q`
+            // is a row of the phase, inside `y`.
             let row = |q: usize, y: &mut [T]| {
                 let mut acc = start;
                 for j in taps.valid(q, len_in) {
-                    acc = T::mac(acc, x[taps.input_frame(q, j)], w[taps.tap(j) * channels]);
+                    let inputs = (x.get(taps.input_frame(q, j)), w.get(taps.tap(j) * channels));
+                    if let (Some(&xv), Some(&wv)) = inputs {
+                        acc = T::mac(acc, xv, wv);
+                    }
                 }
-                y[q * s + r - pad] = a.act.apply(T::finish(acc));
+                if let Some(y) = y.get_mut(q * s + r - pad) {
+                    *y = a.act.apply(T::finish(acc));
+                }
             };
             for q in rows.start..lo {
                 row(q, y);
@@ -193,11 +240,11 @@ fn streams<T: Element, A: Activation, R: Rows<T>>(a: &mut Args<'_, T, A>) {
                 // m < blocks * ROWS the input q + m - o_j lies in 0..L (o_0 <= o_j <=
                 // last_offset), the weight index tap(j) * CIN + ch is below K * CIN, and
                 // the outputs (q + m) * S + r - P are rows of the phase, inside `y`.
-                unsafe {
+                let done = unsafe {
                     R::rows(
                         &starts,
                         x.as_ptr().add(q - taps.first_offset),
-                        taps.offset_step,
+                        taps.offset_step.get(),
                         w.as_ptr().add(taps.first_tap * channels),
                         taps.tap_step * channels,
                         taps.count,
@@ -205,9 +252,12 @@ fn streams<T: Element, A: Activation, R: Rows<T>>(a: &mut Args<'_, T, A>) {
                         s,
                         blocks,
                         a.act,
-                    );
+                    )
+                };
+                // Rows the loop declined are left to `row`, below.
+                if done {
+                    q += blocks * ROWS;
                 }
-                q += blocks * ROWS;
             }
             for q in q..rows.end {
                 row(q, y);

@@ -81,7 +81,8 @@ unsafe fn streams<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>) {
             let npairs = taps.count.div_ceil(2);
             let fits = u32::from(bias.unsigned_abs()) + l1 <= 65535 && npairs <= MAX_PAIRS;
             // Rows q whose every input q - o_j lies in 0..L.
-            let last_offset = taps.first_offset + taps.count.saturating_sub(1) * taps.offset_step;
+            let last_offset =
+                taps.first_offset + taps.count.saturating_sub(1) * taps.offset_step.get();
             let (lo, hi) = if fits && taps.count > 0 {
                 let lo = rows.start.max(last_offset).min(rows.end);
                 (lo, rows.end.min(len_in + taps.first_offset).max(lo))
@@ -101,7 +102,7 @@ unsafe fn streams<V: Lanes, A: Activation>(a: &mut Args<'_, Q15, A>) {
                 };
                 *pair = (u32::from(wa) | (u32::from(wb) << 16)) as i32;
             }
-            let ostep = taps.offset_step;
+            let ostep = taps.offset_step.get();
             let second = if taps.count > 1 { ostep } else { 0 };
             let mut q = lo;
             while q < hi && hi - q >= V::OUT {

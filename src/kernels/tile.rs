@@ -85,7 +85,7 @@ pub(crate) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activ
                 rows.clone()
             } else {
                 let first = taps.first_offset;
-                let last = first + (taps.count - 1) * taps.offset_step;
+                let last = first + (taps.count - 1) * taps.offset_step.get();
                 let lo = rows.start.max(last).min(rows.end);
                 lo..(g.len_in + first).clamp(lo, rows.end)
             };

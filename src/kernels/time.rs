@@ -58,7 +58,8 @@ impl Plan {
             taps,
         };
         for tp in p.taps.iter().take(s).filter(|tp| tp.count > 0) {
-            p.hi = p.hi.max(tp.first_offset + (tp.count - 1) * tp.offset_step);
+            p.hi =
+                p.hi.max(tp.first_offset + (tp.count - 1) * tp.offset_step.get());
         }
         if p.hi >= MAX_DELAYS {
             return None;
@@ -66,7 +67,7 @@ impl Plan {
         let mut at = [0u8; MAX_DELAYS];
         for (r, tp) in p.taps.iter().enumerate().take(s) {
             for j in 0..tp.count {
-                at[tp.first_offset + j * tp.offset_step] |= 1 << r;
+                at[tp.first_offset + j * tp.offset_step.get()] |= 1 << r;
             }
         }
         // Delays that reach every phase first: their loop needs no test per phase.
@@ -113,7 +114,7 @@ impl Plan {
                         continue;
                     }
                     // Packed (K, CIN, 1): one weight per tap and channel.
-                    let k = tp.tap((self.delay[e] - tp.first_offset) / tp.offset_step);
+                    let k = tp.tap((self.delay[e] - tp.first_offset) / tp.offset_step.get());
                     let taps = &a.weight[k * cin + ch0..][..c];
                     if c == 1 {
                         V::splat(taps[0]).store(row);

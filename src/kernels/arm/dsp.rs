@@ -10,10 +10,10 @@
 
 use core::arch::asm;
 
-use crate::activation::{Activation, Identity};
+use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::portable::{self, Rows, ROWS};
+use crate::kernels::portable::{Rows, ROWS};
 
 /// The portable kernel's Q15 inner loop with `SMLALD`: two multiply-adds into a 64-bit
 /// accumulator per instruction, four outputs at a time. The activation runs over the
@@ -33,10 +33,12 @@ impl Rows<Q15> for Dsp {
         y_step: usize,
         blocks: usize,
         act: A,
-    ) {
+    ) -> bool {
         // SAFETY: the `Rows` contract, which `rows` takes as its own.
         unsafe {
-            rows(start, x, x_step, w, w_step, count, y, y_step, blocks);
+            if !rows(start, x, x_step, w, w_step, count, y, y_step, blocks) {
+                return false;
+            }
             if !A::IDENTITY {
                 for m in 0..blocks * ROWS {
                     let y = y.add(m * y_step);
@@ -44,12 +46,13 @@ impl Rows<Q15> for Dsp {
                 }
             }
         }
+        true
     }
 }
 
 /// Tap pairs a phase may have for this path (512 bytes of stack). Longer phases, and
 /// phases whose taps read inputs that are not adjacent (`x_step != 1`, from dilation),
-/// take the portable body.
+/// are declined (the portable kernel computes them row by row).
 const MAX_PAIRS: usize = 128;
 
 /// Outputs per pass of the loop: four 64-bit accumulators in r4-r11.
@@ -73,7 +76,7 @@ struct Pass {
     last: i32,
 }
 
-/// The loop without the activation: [`Rows::rows`] with `Identity`.
+/// The loop without the activation: [`Rows::rows`] with `Identity` (`false`: declined).
 ///
 /// # Safety
 /// As [`Rows::rows`].
@@ -89,19 +92,13 @@ unsafe fn rows(
     y: *mut Q15,
     y_step: usize,
     blocks: usize,
-) {
+) -> bool {
     const { assert!(ROWS % PASS == 0) };
     let bias_bits = start
         .iter()
         .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
-        // SAFETY: this function's contract is `rows_blocks`'.
-        unsafe {
-            portable::rows_blocks(
-                start, x, x_step, w, w_step, count, y, y_step, blocks, Identity,
-            )
-        }
-        return;
+        return false;
     }
     // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.
     let weight = |j: usize| unsafe { (*w.add(j * w_step)).to_bits() };
@@ -212,4 +209,5 @@ unsafe fn rows(
             pass.y = pass.y.wrapping_add(PASS * y_step);
         }
     }
+    true
 }

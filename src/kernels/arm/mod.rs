@@ -2,12 +2,14 @@
 //! room per extension, each a [`crate::kernels::portable::Rows`] that `kernels::dispatch`
 //! picks at compile time. `vfp`: the FPU (`eabihf` targets: M4F, M7, M33, M55). `dsp`:
 //! the DSP extension (every `thumbv7em` target, M4 and M7, and `thumbv8m.main` with the
-//! `arm-dsp` feature). `mul32`: Q15 in 32-bit sums where there is no DSP extension (M0,
+//! `arm-dsp` feature). `mve`: Helium (M55, M85: the `arm-mve` feature). `mul32`: Q15 in 32-bit sums where there is no DSP extension (M0,
 //! M0+, M3, M23).
 
-#[cfg(conv_transpose_arm_dsp)]
+#[cfg(all(conv_transpose_arm_dsp, not(conv_transpose_arm_mve)))]
 pub(crate) mod dsp;
 #[cfg(not(conv_transpose_arm_dsp))]
 pub(crate) mod mul32;
+#[cfg(conv_transpose_arm_mve)]
+pub(crate) mod mve;
 #[cfg(target_abi = "eabihf")]
 pub(crate) mod vfp;

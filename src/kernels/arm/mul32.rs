@@ -7,7 +7,7 @@
 //! partial sum of an output is at most `|start| + 2^15 * sum |w_j|` in magnitude, so a
 //! phase whose weights pass that check runs here and gives the 64-bit sum's bits; one
 //! that fails (weights summing to 2.0 and more in magnitude, or a bias near full scale)
-//! takes the 64-bit loop. A designed filter quantised by [`crate::Q15::taps_for`] passes.
+//! is declined, and the portable kernel computes it row by row in 64 bits. A designed filter quantised by [`crate::Q15::taps_for`] passes.
 //!
 //! Four outputs at a time keep their inputs in a window of four registers: tap `j` reads
 //! `x[base + m - j]` for output `m`, so from one tap to the next the window takes one new
@@ -21,7 +21,7 @@ use core::arch::asm;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::portable::{self, Rows, ROWS};
+use crate::kernels::portable::{Rows, ROWS};
 
 /// The Q15 inner loop with 32-bit sums where the headroom allows.
 pub(crate) struct Mul32;
@@ -31,7 +31,7 @@ const PASS: usize = 4;
 
 /// Taps a phase may have for this path (256 bytes of stack, the weights sign-extended);
 /// longer phases, and phases whose taps read inputs that are not adjacent (`x_step != 1`,
-/// from dilation), take the 64-bit loop.
+/// from dilation), are declined.
 const MAX_TAPS: usize = 64;
 
 /// What the passes read and write, `r0` in the block.
@@ -64,25 +64,27 @@ impl Rows<Q15> for Mul32 {
         y_step: usize,
         blocks: usize,
         act: A,
-    ) {
+    ) -> bool {
         const { assert!(ROWS % PASS == 0) };
-        // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.
-        let weight = |j: usize| i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
-        let l1: u64 = (0..count)
-            .map(|j| u64::from(weight(j).unsigned_abs()))
-            .sum();
-        let bound = |s: i64| s.unsigned_abs().saturating_add(l1 << 15);
-        let fits = bound(start[0]) <= i32::MAX as u64 && start.iter().all(|&s| s == start[0]);
-        if x_step != 1 || count > MAX_TAPS || !fits {
-            // SAFETY: this function's contract is `rows_blocks`'.
-            unsafe {
-                portable::rows_blocks(start, x, x_step, w, w_step, count, y, y_step, blocks, act)
-            }
-            return;
+        if x_step != 1 || count > MAX_TAPS {
+            return false;
         }
+        // The weights, sign-extended, and the sum of their magnitudes (below 2^22: at
+        // most 64 of them).
         let mut packed = [0i32; MAX_TAPS];
+        let mut l1 = 0u32;
         for (j, p) in packed[..count].iter_mut().enumerate() {
-            *p = weight(j);
+            // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
+            *p = i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
+            l1 += p.unsigned_abs();
+        }
+        // Every partial sum within `|start| + 2^15 * l1 <= i32::MAX`.
+        let room = match l1 {
+            0..=0xffff => i64::from(i32::MAX as u32 - (l1 << 15)),
+            _ => return false,
+        };
+        if !(-room..=room).contains(&start[0]) || start.iter().any(|&s| s != start[0]) {
+            return false;
         }
         let mut pass = Pass {
             x: x.cast::<i16>(),
@@ -245,5 +247,6 @@ impl Rows<Q15> for Mul32 {
                 }
             }
         }
+        true
     }
 }

@@ -29,7 +29,7 @@ impl Rows<f32> for Vfp {
         y_step: usize,
         blocks: usize,
         act: A,
-    ) {
+    ) -> bool {
         for b in 0..blocks {
             let y = y.wrapping_add(b * ROWS * y_step);
             // SAFETY: the `Rows` contract covers every output `m < blocks * ROWS`, so block
@@ -45,6 +45,7 @@ impl Rows<f32> for Vfp {
                 }
             }
         }
+        true
     }
 }
 
