@@ -5,16 +5,17 @@
 //! - [`dispatch`]: the one place that maps an element type and a backend to a kernel,
 //!   and the [`dispatch::Kernel`] token that proves the CPU runs it;
 //! - the bodies, each generic over what it needs of an ISA: [`portable`] (every target
-//!   and type), `time` (mono and depthwise `f32`), `tile` (every other `f32` layer),
+//!   and type, with [`lanes`], its path for interleaved channels), `time` (mono and depthwise `f32`), `tile` (every other `f32` layer),
 //!   `q15` (mono and depthwise `Q15`), with [`epilogue`], the fused activation;
 //! - `simd`: the vector traits those bodies are written against;
 //! - the ISA rooms, which hold register types, their tuning and `#[target_feature]`
-//!   entry points only: `x86_64/{sse2,avx2,avx512}`, `aarch64/neon`, and `arm/{vfp,dsp}`
-//!   (Cortex-M assembly for the portable body's inner loop).
+//!   entry points only: `x86_64/{sse2,avx2,avx512}`, `aarch64/neon`, and
+//!   `arm/{vfp,dsp,mve,mul32}` (Cortex-M assembly for the portable body's inner loops).
 
 pub(crate) mod dispatch;
 pub(crate) mod element;
 pub(crate) mod epilogue;
+pub(crate) mod lanes;
 pub(crate) mod plan;
 pub(crate) mod portable;
 

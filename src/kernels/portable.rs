@@ -8,18 +8,23 @@
 use crate::activation::Activation;
 use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::plan::{phase_rows, Args, PhaseTaps};
+use crate::kernels::lanes;
+use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
 
 /// One forward pass; `acc` holds `COUT/G` accumulators of scratch. Every one of the
 /// `len_out * COUT` outputs is written exactly once. Indexing is bounds-checked, except
-/// in the time-blocked loop of [`streams`] (run by `R`), whose bounds are proven once per
-/// block.
+/// in the time-blocked loops of [`streams`] and [`lanes::interleaved`] (run by `R`),
+/// whose bounds are proven once per block.
 pub(crate) fn forward<T: Element, A: Activation, R: Rows<T>>(
     a: &mut Args<'_, T, A>,
     acc: &mut [T::Acc],
 ) {
-    if a.g.in_per_group() == 1 && a.g.out_per_group() == 1 && a.xs.frame == 1 && a.ys.frame == 1 {
+    let depthwise = a.g.in_per_group() == 1 && a.g.out_per_group() == 1;
+    let c = a.g.in_channels;
+    if depthwise && a.xs.frame == 1 && a.ys.frame == 1 {
         streams::<T, A, R>(a);
+    } else if depthwise && a.xs == Strides::nlc(c) && a.ys == Strides::nlc(c) {
+        lanes::interleaved::<T, A, R>(a);
     } else {
         general(a, acc);
     }
@@ -54,6 +59,40 @@ pub(crate) trait Rows<T: Element> {
         blocks: usize,
         act: A,
     ) -> bool;
+
+    /// The interleaved-channel form ([`lanes::lanes_blocks`]): `blocks` runs of `ROWS / G`
+    /// output frames of `G` lanes, frame `f`, lane `l` reading `x[f * x_frame + l - j *
+    /// x_step]` and `w[j * w_step + l]` for tap `j`, writing `y[f * y_frame + l]`; computes
+    /// them and returns `true`, or declines (`false`) as [`Self::rows`] does. The portable
+    /// loop unless a target has its own.
+    ///
+    /// # Safety
+    /// For every run `b < blocks`, frame `f < ROWS / G`, lane `l < G` and tap `j < count`,
+    /// `x + (b * ROWS / G + f) * x_frame + l - j * x_step` and `w + j * w_step + l` are
+    /// readable and `y + (b * ROWS / G + f) * y_frame + l` writable, apart from the inputs.
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn lanes<A: Activation, const G: usize>(
+        start: &[T::Acc; ROWS],
+        x: *const T,
+        x_frame: usize,
+        x_step: usize,
+        w: *const T,
+        w_step: usize,
+        count: usize,
+        y: *mut T,
+        y_frame: usize,
+        blocks: usize,
+        act: A,
+    ) -> bool {
+        // SAFETY: this function's contract is `lanes_blocks`'.
+        unsafe {
+            lanes::lanes_blocks::<T, A, G>(
+                start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
+            )
+        };
+        true
+    }
 }
 
 /// The portable inner loop, [`rows_blocks`].

@@ -2,8 +2,9 @@
 //! order (each output's taps in increasing `k`, each product rounded, then added): the
 //! FPU's `vmla` loop, Helium's `vmul`/`vadd` loop on the M55 and the portable body must
 //! all match it bit for bit. Shapes reach the loops' branches: pairs of twelve-output
-//! blocks and a last odd block, one tap, stride 1, a bias, stereo channels-first, a
-//! channel multiplier and dilation (the general and portable paths).
+//! blocks and a last odd block, one tap, stride 1, a bias, stereo and four, eight and
+//! three channels in both layouts, a channel multiplier and dilation (the general and
+//! portable paths).
 //!
 //!     firmware/run.sh m55 run --release --bin f32_kernels     # or m0, m4f, m7, m33
 #![no_std]
@@ -22,8 +23,9 @@ fn value(seed: u32, i: usize) -> f32 {
     (h >> 8) as f32 / (1u32 << 23) as f32 - 1.0
 }
 
-/// Checks one layer: `forward_ncl` against `y[c*M + j][n] = bias + sum_k x[c][i] *
-/// w[c][j][k]` over `i*S + k*D = n + P`, `k` increasing, in f32.
+/// Checks one layer, channels first (`forward_ncl`) and interleaved (`forward`), against
+/// `y[c*M + j][n] = bias + sum_k x[c][i] * w[c][j][k]` over `i*S + k*D = n + P`, `k`
+/// increasing, in f32.
 #[allow(clippy::needless_range_loop)]
 fn check<
     const L: usize,
@@ -51,6 +53,9 @@ fn check<
         core::array::from_fn(|c| core::array::from_fn(|i| value(seed + 2, c * L + i)));
     let mut y = [[0.0f32; N]; CO];
     layer.forward_ncl(&x, &mut y);
+    let xi: [[f32; C]; L] = core::array::from_fn(|i| core::array::from_fn(|c| x[c][i]));
+    let mut yi = [[0.0f32; CO]; N];
+    layer.forward(&xi, &mut yi);
     let mut bad = 0;
     for co in 0..CO {
         let (c, j) = (co / M, co % M);
@@ -73,7 +78,12 @@ fn check<
             }
         }
     }
-    println!("{}: {} outputs, {} not bit for bit", name, CO * N, bad);
+    println!(
+        "{}: {} outputs in each layout, {} not bit for bit",
+        name,
+        CO * N,
+        bad
+    );
     bad == 0
 }
 
@@ -97,8 +107,13 @@ fn main() -> ! {
     ok &= case!("x4_k4_one_tap", seed=3 bias=true, L=40 C=1 M=1 K=4 S=4 P=0 D=1 OP=0);
     ok &= case!("s1_k15", seed=4 bias=false, L=90 C=1 M=1 K=15 S=1 P=7 D=1 OP=0);
     ok &= case!("x2_k31_uneven", seed=5 bias=true, L=45 C=1 M=1 K=31 S=2 P=5 D=1 OP=1);
-    // Stereo channels-first; a channel multiplier (the general path); dilation.
+    // Stereo, four, eight and three channels (interleaved: the lanes loops, and their
+    // portable body for groups whose inputs are not contiguous); a channel multiplier
+    // (the general path); dilation.
     ok &= case!("stereo_x2", seed=6 bias=true, L=64 C=2 M=1 K=32 S=2 P=8 D=1 OP=1);
+    ok &= case!("quad_x3", seed=9 bias=true, L=40 C=4 M=1 K=24 S=3 P=2 D=1 OP=0);
+    ok &= case!("octo_x2", seed=10 bias=true, L=20 C=8 M=1 K=16 S=2 P=1 D=1 OP=1);
+    ok &= case!("tri_x2", seed=11 bias=false, L=30 C=3 M=1 K=12 S=2 P=0 D=1 OP=0);
     ok &= case!("multiplier", seed=7 bias=true, L=24 C=2 M=2 K=6 S=2 P=1 D=1 OP=1);
     ok &= case!("dilated", seed=8 bias=false, L=40 C=1 M=1 K=7 S=3 P=4 D=2 OP=1);
     if ok {

@@ -8,8 +8,8 @@
 //! arithmetic (the product rounded, then the sum), so the results are its own to the bit.
 //! (MVE's one float multiply-add, `vfma`, is fused, and would not be.) The outputs leave
 //! through scatter stores (`vstrw` with a vector of offsets), since a phase's outputs
-//! are `S` apart. A last block of twelve takes the FPU's `vmla` loop ([`super::vfp`]),
-//! whose results are the same.
+//! are `S` apart. A last block of twelve, and interleaved channels, take the FPU's `vmla`
+//! loops ([`super::vfp`]), whose results are the same.
 //!
 //! Q15: a phase's output is a dot product of the weights, reversed, with a run of inputs,
 //! so four outputs at a time take one `vmlaldava.s16` per eight taps each: eight exact
@@ -174,6 +174,28 @@ impl Rows<f32> for Mve {
             };
         }
         true
+    }
+
+    #[inline(always)]
+    unsafe fn lanes<A: Activation, const G: usize>(
+        start: &[f32; ROWS],
+        x: *const f32,
+        x_frame: usize,
+        x_step: usize,
+        w: *const f32,
+        w_step: usize,
+        count: usize,
+        y: *mut f32,
+        y_frame: usize,
+        blocks: usize,
+        act: A,
+    ) -> bool {
+        // SAFETY: the `Rows::lanes` contract, which `Vfp::lanes` takes as its own.
+        unsafe {
+            Vfp::lanes::<A, G>(
+                start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
+            )
+        }
     }
 }
 
