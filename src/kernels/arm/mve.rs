@@ -30,9 +30,9 @@ use crate::kernels::portable::{Rows, ROWS};
 /// The Helium inner loops.
 pub(crate) struct Mve;
 
-/// Weights a phase may have for these loops (on the stack: 1 KiB in f32, 512 bytes in
-/// Q15); longer phases, and phases whose taps read inputs that are not adjacent
-/// (`x_step != 1`, from dilation), take the FPU's loop (f32) or are declined (Q15).
+/// Weights a phase may have for the Q15 loop (512 bytes of stack); longer phases, and
+/// phases whose taps read inputs that are not adjacent (`x_step != 1`, from dilation),
+/// are declined.
 const MAX_TAPS: usize = 256;
 
 /// Applies `act` to the `n` outputs stored at `y`, `y_step` apart (the loops store first).
@@ -71,92 +71,17 @@ impl Rows<f32> for Mve {
         blocks: usize,
         act: A,
     ) -> bool {
-        const { assert!(ROWS == 12) };
-        if x_step != 1 || count > MAX_TAPS || blocks < 2 {
+        if x_step != 1 || count > MAX_VECTOR_TAPS || blocks < 2 {
             // SAFETY: the `Rows` contract, which `Vfp::rows` takes as its own.
             return unsafe {
                 Vfp::rows(start, x, x_step, w, w_step, count, y, y_step, blocks, act)
             };
         }
-        let mut packed = [0f32; MAX_TAPS];
-        for (j, p) in packed[..count].iter_mut().enumerate() {
-            // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
-            *p = unsafe { *w.add(j * w_step) };
-        }
-        // Output m of a group of four is m * y_step elements on.
-        let offsets: [u32; 4] = core::array::from_fn(|m| (m * y_step) as u32);
-        let starts = [*start, *start];
-        let pairs = blocks / 2;
-        for p in 0..pairs {
-            let m0 = p * 2 * ROWS;
-            // Registers: q0-q5 the sums of outputs 0-23, q6 and q7 inputs times the
-            // weight, {t} the weight; lr counts the taps.
-            //
-            // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j], which the
-            // caller makes readable for every j < count and m < blocks * ROWS, and y +
-            // m * y_step writable; this pass reads x[base + m0 + i - j] for i < 24 and
-            // j < count (`count >= 1` weights) and writes outputs m0 .. m0 + 24. The
-            // loads are of `f32`, aligned as every `&[f32]` is; `starts` is 24
-            // consecutive floats.
-            unsafe {
-                asm!(
-                    "vldrw.u32 q0, [{s}]",
-                    "vldrw.u32 q1, [{s}, #16]",
-                    "vldrw.u32 q2, [{s}, #32]",
-                    "vldrw.u32 q3, [{s}, #48]",
-                    "vldrw.u32 q4, [{s}, #64]",
-                    "vldrw.u32 q5, [{s}, #80]",
-                    "dls lr, {n}",
-                    "2:",
-                    "ldr {t}, [{w}], #4",
-                    "vldrw.u32 q6, [{x}, #16]",
-                    "vmul.f32 q6, q6, {t}",
-                    "vadd.f32 q1, q1, q6",
-                    "vldrw.u32 q7, [{x}, #32]",
-                    "vmul.f32 q7, q7, {t}",
-                    "vadd.f32 q2, q2, q7",
-                    "vldrw.u32 q6, [{x}, #48]",
-                    "vmul.f32 q6, q6, {t}",
-                    "vadd.f32 q3, q3, q6",
-                    "vldrw.u32 q7, [{x}, #64]",
-                    "vmul.f32 q7, q7, {t}",
-                    "vadd.f32 q4, q4, q7",
-                    "vldrw.u32 q6, [{x}, #80]",
-                    "vmul.f32 q6, q6, {t}",
-                    "vadd.f32 q5, q5, q6",
-                    "vldrw.u32 q7, [{x}], #-4",
-                    "vmul.f32 q7, q7, {t}",
-                    "vadd.f32 q0, q0, q7",
-                    "le lr, 2b",
-                    "vldrw.u32 q6, [{off}]",
-                    "vstrw.32 q0, [{y}, q6, uxtw #2]",
-                    "add {y}, {y}, {y4}",
-                    "vstrw.32 q1, [{y}, q6, uxtw #2]",
-                    "add {y}, {y}, {y4}",
-                    "vstrw.32 q2, [{y}, q6, uxtw #2]",
-                    "add {y}, {y}, {y4}",
-                    "vstrw.32 q3, [{y}, q6, uxtw #2]",
-                    "add {y}, {y}, {y4}",
-                    "vstrw.32 q4, [{y}, q6, uxtw #2]",
-                    "add {y}, {y}, {y4}",
-                    "vstrw.32 q5, [{y}, q6, uxtw #2]",
-                    s = in(reg) starts.as_ptr(),
-                    n = in(reg) count,
-                    t = out(reg) _,
-                    w = inout(reg) packed.as_ptr() => _,
-                    x = inout(reg) x.add(m0) => _,
-                    off = in(reg) offsets.as_ptr(),
-                    y = inout(reg) y.add(m0 * y_step) => _,
-                    y4 = in(reg) 16 * y_step,
-                    out("lr") _,
-                    out("q0") _, out("q1") _, out("q2") _, out("q3") _,
-                    out("q4") _, out("q5") _, out("q6") _, out("q7") _,
-                );
-                activate(y.add(m0 * y_step), y_step, 2 * ROWS, act);
-            }
-        }
+        // SAFETY: mono is one lane whose frames are one sample apart: the `Rows` contract
+        // is `f32_pairs`' with G = 1, x_frame = 1, y_frame = y_step.
+        unsafe { f32_pairs::<A, 1>(start, x, w, w_step, count, y, y_step, blocks, act) };
         if blocks % 2 == 1 {
-            let m0 = pairs * 2 * ROWS;
+            let m0 = (blocks - 1) * ROWS;
             // SAFETY: the last block's outputs and inputs are within the caller's.
             unsafe {
                 Vfp::rows(
@@ -190,11 +115,151 @@ impl Rows<f32> for Mve {
         blocks: usize,
         act: A,
     ) -> bool {
-        // SAFETY: the `Rows::lanes` contract, which `Vfp::lanes` takes as its own.
+        // Stereo and four channels, not dilated: a tap's inputs are contiguous, G apart.
+        let contiguous = x_frame == G && x_step == G && (G == 2 || G == 4);
+        if !contiguous || count > MAX_VECTOR_TAPS || blocks < 2 {
+            // SAFETY: the `Rows::lanes` contract, which `Vfp::lanes` takes as its own.
+            return unsafe {
+                Vfp::lanes::<A, G>(
+                    start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
+                )
+            };
+        }
+        // SAFETY: with x_frame == G, a block's twelve inputs of tap j are contiguous; the
+        // `Rows::lanes` contract is `f32_pairs`'.
+        unsafe { f32_pairs::<A, G>(start, x, w, w_step, count, y, y_frame, blocks, act) };
+        if blocks % 2 == 1 {
+            let f0 = (blocks - 1) * (ROWS / G);
+            // SAFETY: the last block's outputs and inputs are within the caller's.
+            unsafe {
+                Vfp::lanes::<A, G>(
+                    start,
+                    x.add(f0 * x_frame),
+                    x_frame,
+                    x_step,
+                    w,
+                    w_step,
+                    count,
+                    y.add(f0 * y_frame),
+                    y_frame,
+                    1,
+                    act,
+                )
+            };
+        }
+        true
+    }
+}
+
+/// Taps a phase may have for the f32 loop: each tap's weights are one vector of four (a
+/// lane's weight repeated every `G`), 1 KiB of stack.
+const MAX_VECTOR_TAPS: usize = 64;
+
+/// The f32 loop over the `blocks / 2` pairs of blocks: 24 accumulators, accumulator `m`
+/// frame `m / G`, lane `m % G`, which reads `x[m - j * G]` for tap `j` (the frames are
+/// `G` samples, one per lane, in a row) and `w[j * w_step + m % G]`, and writes `y[(m /
+/// G) * y_frame + m % G]`. Mono is `G = 1` (`y_frame` the output step).
+///
+/// # Safety
+/// `G` divides 4; `count <= MAX_VECTOR_TAPS`; for every block `b < blocks` (pairs only
+/// are run), output `m < ROWS` and tap `j < count`, `x + b * ROWS + m - j * G` and `w + j *
+/// w_step + m % G` are readable and `y + (b * ROWS + m) / G * y_frame + m % G` writable;
+/// `x` and `y` are aligned for `f32`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn f32_pairs<A: Activation, const G: usize>(
+    start: &[f32; ROWS],
+    x: *const f32,
+    w: *const f32,
+    w_step: usize,
+    count: usize,
+    y: *mut f32,
+    y_frame: usize,
+    blocks: usize,
+    act: A,
+) {
+    const { assert!(4 % G == 0) };
+    let mut vectors = [[0f32; 4]; MAX_VECTOR_TAPS];
+    for (j, v) in vectors[..count].iter_mut().enumerate() {
+        for (i, v) in v.iter_mut().enumerate() {
+            // SAFETY: tap j's weight of lane i % G is readable (this function's contract).
+            *v = unsafe { *w.add(j * w_step + i % G) };
+        }
+    }
+    // Accumulator i of a vector is (i / G) frames and i % G lanes on; the next vector is
+    // 4 / G frames on.
+    let offsets: [u32; 4] = core::array::from_fn(|i| ((i / G) * y_frame + i % G) as u32);
+    let starts = [*start, *start];
+    for p in 0..blocks / 2 {
+        let m0 = p * 2 * ROWS;
+        let y = y.wrapping_add(m0 / G * y_frame);
+        // Registers: q0-q5 the sums of outputs 0-23, q6 and q7 inputs times the
+        // weights, q7 also the weights; lr counts the taps.
+        //
+        // SAFETY: this pass reads x + m0 + i - j * G for i < 24 and j < count, the
+        // `count >= 1` weight vectors, the starts (24 consecutive floats) and the
+        // offsets, and writes the pass's 24 outputs (this function's contract).
         unsafe {
-            Vfp::lanes::<A, G>(
-                start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
-            )
+            asm!(
+                "vldrw.u32 q0, [{s}]",
+                "vldrw.u32 q1, [{s}, #16]",
+                "vldrw.u32 q2, [{s}, #32]",
+                "vldrw.u32 q3, [{s}, #48]",
+                "vldrw.u32 q4, [{s}, #64]",
+                "vldrw.u32 q5, [{s}, #80]",
+                "dls lr, {n}",
+                "2:",
+                "vldrw.u32 q7, [{w}], #16",
+                "vldrw.u32 q6, [{x}, #16]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q1, q1, q6",
+                "vldrw.u32 q6, [{x}, #32]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q2, q2, q6",
+                "vldrw.u32 q6, [{x}, #48]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q3, q3, q6",
+                "vldrw.u32 q6, [{x}, #64]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q4, q4, q6",
+                "vldrw.u32 q6, [{x}, #80]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q5, q5, q6",
+                "vldrw.u32 q6, [{x}]",
+                "vmul.f32 q6, q6, q7",
+                "vadd.f32 q0, q0, q6",
+                "sub {x}, {x}, {xs}",
+                "le lr, 2b",
+                "vldrw.u32 q6, [{off}]",
+                "vstrw.32 q0, [{y}, q6, uxtw #2]",
+                "add {y}, {y}, {y4}",
+                "vstrw.32 q1, [{y}, q6, uxtw #2]",
+                "add {y}, {y}, {y4}",
+                "vstrw.32 q2, [{y}, q6, uxtw #2]",
+                "add {y}, {y}, {y4}",
+                "vstrw.32 q3, [{y}, q6, uxtw #2]",
+                "add {y}, {y}, {y4}",
+                "vstrw.32 q4, [{y}, q6, uxtw #2]",
+                "add {y}, {y}, {y4}",
+                "vstrw.32 q5, [{y}, q6, uxtw #2]",
+                s = in(reg) starts.as_ptr(),
+                n = in(reg) count,
+                w = inout(reg) vectors.as_ptr() => _,
+                x = inout(reg) x.add(m0) => _,
+                xs = in(reg) 4 * G,
+                off = in(reg) offsets.as_ptr(),
+                y = inout(reg) y => _,
+                y4 = in(reg) 16 / G * y_frame,
+                out("lr") _,
+                out("q0") _, out("q1") _, out("q2") _, out("q3") _,
+                out("q4") _, out("q5") _, out("q6") _, out("q7") _,
+            );
+            if !A::IDENTITY {
+                for m in 0..2 * ROWS {
+                    let y = y.add((m / G) * y_frame + m % G);
+                    y.write(act.apply(y.read()));
+                }
+            }
         }
     }
 }
