@@ -1,8 +1,9 @@
 //! The Q15 kernel on the device against a plain scatter written out here: shapes that
 //! reach every branch of the Cortex-M4 `SMLALD` loop (even and odd tap counts, one tap,
-//! a bias, stride 1, stereo channels-first) and the portable fallbacks (dilation, phases
-//! longer than the loop's buffer), with full-scale inputs that saturate. Exits 0 only if
-//! every output matches bit for bit.
+//! a bias, stride 1, stereo, four and three channels in both layouts) and the portable
+//! fallbacks (dilation, phases longer than the loop's buffer), with full-scale inputs
+//! that saturate. Exits 0 only if
+//! every output matches bit for bit, in both layouts.
 //!
 //!     cargo run --release --bin q15_kernels                              # Cortex-M4F
 //!     cargo run --release --bin q15_kernels --target thumbv6m-none-eabi  # Cortex-M0
@@ -73,6 +74,9 @@ fn check<
     });
     let mut y = [[Q15::ZERO; N]; CO];
     layer.forward_ncl(&x, &mut y);
+    let xi: [[Q15; C]; L] = core::array::from_fn(|i| core::array::from_fn(|c| x[c][i]));
+    let mut yi = [[Q15::ZERO; CO]; N];
+    layer.forward(&xi, &mut yi);
     let (mut bad, mut saturated) = (0, 0);
     for co in 0..CO {
         let (c, j) = (co / M, co % M);
@@ -91,18 +95,16 @@ fn check<
             }
             let want = (acc >> 15).clamp(-32768, 32767) as i16;
             saturated += usize::from(want == i16::MAX || want == i16::MIN);
-            if y[co][n].to_bits() != want {
-                if bad < 3 {
-                    println!(
-                        "MISMATCH {} ch {} frame {}: {} != {}",
-                        name,
-                        co,
-                        n,
-                        y[co][n].to_bits(),
-                        want
-                    );
+            for (layout, got) in [("ncl", y[co][n]), ("nlc", yi[n][co])] {
+                if got.to_bits() != want {
+                    if bad < 3 {
+                        println!(
+                            "MISMATCH {name} {layout} ch {co} frame {n}: {} != {want}",
+                            got.to_bits()
+                        );
+                    }
+                    bad += 1;
                 }
-                bad += 1;
             }
         }
     }
@@ -135,8 +137,12 @@ fn main() -> ! {
     ok &= case!("x4_k4_one_tap", seed=3 scale=1 bias=true, L=40 C=1 M=1 K=4 S=4 P=0 D=1 OP=0);
     ok &= case!("s1_k15", seed=4 scale=4 bias=false, L=60 C=1 M=1 K=15 S=1 P=7 D=1 OP=0);
     ok &= case!("x2_k31_uneven", seed=5 scale=2 bias=true, L=45 C=1 M=1 K=31 S=2 P=5 D=1 OP=1);
-    // Stereo channels-first, and a channel multiplier (the general path).
+    // Stereo, four and three channels (interleaved in `forward`, channels first in
+    // `forward_ncl`), and a channel multiplier (the general path).
     ok &= case!("stereo_x2", seed=6 scale=8 bias=true, L=48 C=2 M=1 K=32 S=2 P=8 D=1 OP=1);
+    ok &= case!("stereo_sat", seed=10 scale=1 bias=true, L=40 C=2 M=1 K=9 S=3 P=1 D=1 OP=0);
+    ok &= case!("quad_x2", seed=11 scale=4 bias=true, L=30 C=4 M=1 K=16 S=2 P=2 D=1 OP=1);
+    ok &= case!("tri_x3", seed=12 scale=4 bias=false, L=30 C=3 M=1 K=12 S=3 P=0 D=1 OP=0);
     ok &= case!("multiplier", seed=7 scale=2 bias=true, L=24 C=2 M=2 K=6 S=2 P=1 D=1 OP=1);
     // Dilation (inputs not adjacent: the portable body) and a phase of 300 taps (longer
     // than the loop's pair buffer).

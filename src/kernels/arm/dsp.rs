@@ -13,6 +13,7 @@ use core::arch::asm;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::epilogue::Epilogue;
+use crate::kernels::lanes::lanes_blocks;
 use crate::kernels::portable::{Rows, ROWS};
 
 /// The portable kernel's Q15 inner loop with `SMLALD`: two multiply-adds into a 64-bit
@@ -42,6 +43,46 @@ impl Rows<Q15> for Dsp {
             if !A::IDENTITY {
                 for m in 0..blocks * ROWS {
                     let y = y.add(m * y_step);
+                    y.write(act.apply(y.read()));
+                }
+            }
+        }
+        true
+    }
+
+    #[inline(always)]
+    unsafe fn lanes<A: Activation, const G: usize>(
+        start: &[i64; ROWS],
+        x: *const Q15,
+        x_frame: usize,
+        x_step: usize,
+        w: *const Q15,
+        w_step: usize,
+        count: usize,
+        y: *mut Q15,
+        y_frame: usize,
+        blocks: usize,
+        act: A,
+    ) -> bool {
+        let bias_bits = start
+            .iter()
+            .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
+        if G != 2 || x_frame != 2 || x_step != 2 || count > MAX_PAIRS || !bias_bits {
+            // SAFETY: the `Rows::lanes` contract, which `lanes_blocks` takes as its own.
+            unsafe {
+                lanes_blocks::<Q15, A, G>(
+                    start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
+                )
+            };
+            return true;
+        }
+        // SAFETY: interleaved stereo, not dilated: the `Rows::lanes` contract with G = 2,
+        // x_frame = x_step = 2 is `stereo`'s.
+        unsafe {
+            stereo(start, x, w, w_step, count, y, y_frame, blocks);
+            if !A::IDENTITY {
+                for m in 0..blocks * ROWS {
+                    let y = y.add((m / 2) * y_frame + m % 2);
                     y.write(act.apply(y.read()));
                 }
             }
@@ -210,4 +251,105 @@ unsafe fn rows(
         }
     }
     true
+}
+
+/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation: two
+/// frames of both channels a pass. One 32-bit load fetches a frame's two samples, and one
+/// word holds a tap's two weights, so `SMLALBB` and `SMLALTT` add each channel's product
+/// to its own 64-bit accumulator: four multiply-adds for one weight load, two input loads
+/// and four instructions. The finish is the mono loop's.
+///
+/// # Safety
+/// As [`Rows::lanes`] with G = 2, x_frame = x_step = 2; `count <= MAX_PAIRS` and every
+/// start within `+-2^30`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn stereo(
+    start: &[i64; ROWS],
+    x: *const Q15,
+    w: *const Q15,
+    w_step: usize,
+    count: usize,
+    y: *mut Q15,
+    y_frame: usize,
+    blocks: usize,
+) {
+    // SAFETY (reads of w): tap j's two weights are at w + j * w_step .. + 2.
+    let weight = |j: usize, l: usize| unsafe { (*w.add(j * w_step + l)).to_bits() };
+    let mut words = [0u32; MAX_PAIRS];
+    for (j, word) in words[..count].iter_mut().enumerate() {
+        *word = u32::from(weight(j, 0) as u16) | (u32::from(weight(j, 1) as u16) << 16);
+    }
+    let mut pass = Pass {
+        // The accumulators are frame 0 left, right, frame 1 left, right: `start[..4]`.
+        start: start.as_ptr(),
+        // One frame on: the loop steps back a frame before each tap's load.
+        x: x.cast::<i16>().wrapping_add(2),
+        y: y.cast::<i16>(),
+        y_bytes: y_frame * 2,
+        pairs: words.as_ptr(),
+        npairs: count,
+        last: 0,
+    };
+    for _ in 0..blocks * ROWS / PASS {
+        // Registers as in `rows`: r1 the input pointer, one frame (4 bytes) back per tap,
+        // r2 the tap words, r3 the tap count, r4:r5, r6:r7, r8:r9, r10:r11 the sums of
+        // frame 0 left and right, frame 1 left and right; r12 the tap's weights, lr a
+        // frame's samples.
+        //
+        // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for every
+        // j < count and frame f of the call (the contract); the block reads frames 0 and
+        // 1 of this pass, the `count >= 1` words, the starts and the pass, and writes the
+        // pass's four outputs. It leaves every register it does not declare as it found
+        // it.
+        unsafe {
+            asm!(
+                "push {{r4-r11}}",
+                "ldr r1, [r0]",
+                "ldm r1, {{r4-r11}}",
+                "ldr r1, [r0, #4]",
+                "ldr r2, [r0, #16]",
+                "ldr r3, [r0, #20]",
+                "1:",
+                "ldr r12, [r2], #4",
+                "ldr lr, [r1, #-4]!",
+                "smlalbb r4, r5, lr, r12",
+                "smlaltt r6, r7, lr, r12",
+                "ldr lr, [r1, #4]",
+                "smlalbb r8, r9, lr, r12",
+                "smlaltt r10, r11, lr, r12",
+                "subs r3, r3, #1",
+                "bne 1b",
+                "ldr r1, [r0, #8]",
+                "ldr r2, [r0, #12]",
+                "lsrs r4, r4, #15",
+                "orr r4, r4, r5, lsl #17",
+                "ssat r4, #16, r4",
+                "strh r4, [r1]",
+                "lsrs r6, r6, #15",
+                "orr r6, r6, r7, lsl #17",
+                "ssat r6, #16, r6",
+                "strh r6, [r1, #2]",
+                "add r1, r1, r2",
+                "lsrs r8, r8, #15",
+                "orr r8, r8, r9, lsl #17",
+                "ssat r8, #16, r8",
+                "strh r8, [r1]",
+                "lsrs r10, r10, #15",
+                "orr r10, r10, r11, lsl #17",
+                "ssat r10, #16, r10",
+                "strh r10, [r1, #2]",
+                "pop {{r4-r11}}",
+                in("r0") &pass as *const Pass,
+                out("r1") _,
+                out("r2") _,
+                out("r3") _,
+                out("r12") _,
+                out("lr") _,
+            );
+        }
+        // Two frames of two lanes on.
+        pass.x = pass.x.wrapping_add(4);
+        pass.y = pass.y.wrapping_add(2 * y_frame);
+    }
 }
