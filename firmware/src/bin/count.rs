@@ -4,7 +4,7 @@
 //! under QEMU with a one-instruction-per-block execution trace and counts the
 //! instructions between the markers.
 //!
-//! The Cortex-M0 (QEMU's micro:bit, 16 KiB of RAM) streams blocks of 128 frames (120 for
+//! The Cortex-M0 (QEMU's micro:bit, 16 KiB of RAM) streams blocks of 256 frames (120 for
 //! mono_x3_48k) instead of the benchmarks' 1024 (480): the count per output sample barely
 //! depends on the block length.
 #![no_std]
@@ -45,7 +45,7 @@ const fn taps<const K: usize>() -> [[[f32; K]; 1]; 1] {
 #[cfg(target_abi = "eabihf")]
 const BLOCKS: (usize, usize) = (1024, 480);
 #[cfg(not(target_abi = "eabihf"))]
-const BLOCKS: (usize, usize) = (128, 120);
+const BLOCKS: (usize, usize) = (256, 120);
 const LONG: usize = BLOCKS.0;
 const SHORT: usize = BLOCKS.1;
 

@@ -20,7 +20,9 @@ use core::arch::asm;
 
 use crate::activation::Activation;
 use crate::fixed::Q15;
+use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
+use crate::kernels::lanes::lanes_blocks;
 use crate::kernels::portable::{Rows, ROWS};
 
 /// The Q15 inner loop with 32-bit sums where the headroom allows.
@@ -66,180 +68,27 @@ impl Rows<Q15> for Mul32 {
         act: A,
     ) -> bool {
         const { assert!(ROWS % PASS == 0) };
-        if x_step != 1 || count > MAX_TAPS {
+        if x_step != 1 || start.iter().any(|&s| s != start[0]) {
             return false;
         }
-        // The weights, sign-extended, and the sum of their magnitudes (below 2^22: at
-        // most 64 of them).
-        let mut packed = [0i32; MAX_TAPS];
-        let mut l1 = 0u32;
-        for (j, p) in packed[..count].iter_mut().enumerate() {
-            // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
-            *p = i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
-            l1 += p.unsigned_abs();
-        }
-        // Every partial sum within `|start| + 2^15 * l1 <= i32::MAX`.
-        let room = match l1 {
-            0..=0xffff => i64::from(i32::MAX as u32 - (l1 << 15)),
-            _ => return false,
+        let Some((packed, start)) = pack(w, w_step, count, start[0]) else {
+            return false;
         };
-        if !(-room..=room).contains(&start[0]) || start.iter().any(|&s| s != start[0]) {
-            return false;
-        }
         let mut pass = Pass {
             x: x.cast::<i16>(),
             w: packed.as_ptr(),
             w_end: packed[..count].as_ptr_range().end,
-            // `fits`: the start, and every partial sum below, is in the i32 range.
-            start: start[0] as i32,
+            start,
             y: y.cast::<i16>(),
             y_bytes: y_step * 2,
             passes: blocks * ROWS / PASS,
         };
-        // Registers, per pass: r0 the input pointer (x[base + m0 - j] at tap j), r1 the
-        // packed weights, r2 the weight, r3 a product, r4-r7 the window (x[base + m0 + i
-        // - j] for output i), r8-r11 the four sums, r12 the end of the weights; then r4
-        // and r5 the saturation bounds, r6 the output pointer, r7 its step. The block
-        // saves and restores r4-r11 itself (r6, r7 and r9 cannot be named as operands)
-        // and keeps the pass pointer on the stack.
-        //
-        // The finish is `sat16(acc >> 15)`, the definition's, on sums that are exact.
-        //
         // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j], which the
         // caller makes readable for every j < count and m < blocks * ROWS, and y + m *
-        // y_step writable; pass p's outputs are m0 + i for m0 = 4p, i < 4, and it reads
-        // x[base + m0 + i - j] for j < count (the window's new sample only when another
-        // tap follows) and the `count >= 1` packed weights, and writes those outputs and
-        // the pass's own fields. It leaves every register it does not declare as it
-        // found it.
+        // y_step writable: `passes`' contract with adjacent samples, `blocks * ROWS / 4`
+        // passes of four outputs.
         unsafe {
-            asm!(
-                "push {{r4-r7}}",
-                "mov r4, r8",
-                "mov r5, r9",
-                "mov r6, r10",
-                "mov r7, r11",
-                "push {{r4-r7}}",
-                "push {{r0}}",
-                "5:",
-                "ldr r0, [sp]",
-                "ldr r4, [r0, #12]",
-                "mov r8, r4",
-                "mov r9, r4",
-                "mov r10, r4",
-                "mov r11, r4",
-                "ldr r1, [r0, #4]",
-                "ldr r2, [r0, #8]",
-                "mov r12, r2",
-                "ldr r3, [r0, #0]",
-                "adds r3, #8",
-                "str r3, [r0, #0]",
-                "subs r3, #8",
-                "mov r0, r3",
-                "ldrh r4, [r0, #0]",
-                "sxth r4, r4",
-                "ldrh r5, [r0, #2]",
-                "sxth r5, r5",
-                "ldrh r6, [r0, #4]",
-                "sxth r6, r6",
-                "ldrh r7, [r0, #6]",
-                "sxth r7, r7",
-                "b 2f",
-                "1:",
-                "mov r7, r6",
-                "mov r6, r5",
-                "mov r5, r4",
-                "subs r0, #2",
-                "ldrh r4, [r0, #0]",
-                "sxth r4, r4",
-                "2:",
-                "ldm r1!, {{r2}}",
-                "mov r3, r4",
-                "muls r3, r2, r3",
-                "add r8, r3",
-                "mov r3, r5",
-                "muls r3, r2, r3",
-                "add r9, r3",
-                "mov r3, r6",
-                "muls r3, r2, r3",
-                "add r10, r3",
-                "muls r7, r2, r7",
-                "add r11, r7",
-                "cmp r1, r12",
-                "bne 1b",
-                "ldr r0, [sp]",
-                "ldr r6, [r0, #16]",
-                "ldr r7, [r0, #20]",
-                "movs r4, #1",
-                "lsls r4, r4, #15",
-                "subs r4, #1",
-                "mvns r5, r4",
-                    "mov r3, r8",
-                    "asrs r3, r3, #15",
-                    "cmp r3, r4",
-                    "ble 3f",
-                    "mov r3, r4",
-                    "3:",
-                    "cmp r3, r5",
-                    "bge 3f",
-                    "mov r3, r5",
-                    "3:",
-                    "strh r3, [r6]",
-                    "add r6, r7",
-                    "mov r3, r9",
-                    "asrs r3, r3, #15",
-                    "cmp r3, r4",
-                    "ble 3f",
-                    "mov r3, r4",
-                    "3:",
-                    "cmp r3, r5",
-                    "bge 3f",
-                    "mov r3, r5",
-                    "3:",
-                    "strh r3, [r6]",
-                    "add r6, r7",
-                    "mov r3, r10",
-                    "asrs r3, r3, #15",
-                    "cmp r3, r4",
-                    "ble 3f",
-                    "mov r3, r4",
-                    "3:",
-                    "cmp r3, r5",
-                    "bge 3f",
-                    "mov r3, r5",
-                    "3:",
-                    "strh r3, [r6]",
-                    "add r6, r7",
-                    "mov r3, r11",
-                    "asrs r3, r3, #15",
-                    "cmp r3, r4",
-                    "ble 3f",
-                    "mov r3, r4",
-                    "3:",
-                    "cmp r3, r5",
-                    "bge 3f",
-                    "mov r3, r5",
-                    "3:",
-                    "strh r3, [r6]",
-                    "add r6, r7",
-                "str r6, [r0, #16]",
-                "ldr r1, [r0, #24]",
-                "subs r1, #1",
-                "str r1, [r0, #24]",
-                "bne 5b",
-                "pop {{r0}}",
-                "pop {{r4-r7}}",
-                "mov r8, r4",
-                "mov r9, r5",
-                "mov r10, r6",
-                "mov r11, r7",
-                "pop {{r4-r7}}",
-                inout("r0") &mut pass as *mut Pass => _,
-                out("r1") _,
-                out("r2") _,
-                out("r3") _,
-                out("r12") _,
-            );
+            passes!(&mut pass, 2, 4, 6, 8);
             if !A::IDENTITY {
                 for m in 0..blocks * ROWS {
                     let y = y.add(m * y_step);
@@ -249,4 +98,260 @@ impl Rows<Q15> for Mul32 {
         }
         true
     }
+
+    #[inline(always)]
+    unsafe fn lanes<A: Activation, const G: usize>(
+        start: &[i64; ROWS],
+        x: *const Q15,
+        x_frame: usize,
+        x_step: usize,
+        w: *const Q15,
+        w_step: usize,
+        count: usize,
+        y: *mut Q15,
+        y_frame: usize,
+        blocks: usize,
+        act: A,
+    ) -> bool {
+        if G != 2 || x_frame != 2 || x_step != 2 {
+            // SAFETY: the `Rows::lanes` contract, which `lanes_blocks` takes as its own.
+            unsafe {
+                lanes_blocks::<Q15, A, G>(
+                    start, x, x_frame, x_step, w, w_step, count, y, y_frame, blocks, act,
+                )
+            };
+            return true;
+        }
+        let (Some(left), Some(right)) = (
+            pack(w, w_step, count, start[0]),
+            pack(w.wrapping_add(1), w_step, count, start[1]),
+        ) else {
+            return false;
+        };
+        // Each channel in turn: its frames are a mono signal of every other sample.
+        let frames = blocks * ROWS / 2;
+        let passes = frames / PASS;
+        for (l, (packed, start)) in [left, right].into_iter().enumerate() {
+            let mut pass = Pass {
+                x: x.cast::<i16>().wrapping_add(l),
+                w: packed.as_ptr(),
+                w_end: packed[..count].as_ptr_range().end,
+                start,
+                y: y.cast::<i16>().wrapping_add(l),
+                y_bytes: y_frame * 2,
+                passes,
+            };
+            // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for
+            // every j < count and frame f < frames (the contract), and y + f * y_frame +
+            // l is writable: `passes`' contract with samples two apart, `frames / 4`
+            // passes of four frames.
+            if passes > 0 {
+                unsafe { passes!(&mut pass, 4, 8, 12, 16) };
+            }
+            // The last frames (two, where the block count is odd), in the same 32-bit
+            // sums.
+            for f in passes * PASS..frames {
+                let mut acc = start;
+                for (j, &wv) in packed[..count].iter().enumerate() {
+                    // SAFETY: as above; `pack` checked that the sum stays in i32.
+                    let xv = unsafe { *x.cast::<i16>().add((f - j) * 2 + l) };
+                    acc += i32::from(xv) * wv;
+                }
+                // SAFETY: as above.
+                unsafe { y.add(f * y_frame + l).write(Q15::finish(i64::from(acc))) };
+            }
+        }
+        if !A::IDENTITY {
+            for f in 0..frames {
+                for l in 0..2 {
+                    // SAFETY: as above.
+                    unsafe {
+                        let y = y.add(f * y_frame + l);
+                        y.write(act.apply(y.read()));
+                    }
+                }
+            }
+        }
+        true
+    }
 }
+
+/// A phase's weights (`count` of them, `w_step` apart), sign-extended, and `start` in
+/// 32 bits, if every partial sum of an output stays in the `i32` range (`|start| + 2^15 *
+/// sum |w| <= i32::MAX`) and the phase fits the buffer.
+fn pack(w: *const Q15, w_step: usize, count: usize, start: i64) -> Option<([i32; MAX_TAPS], i32)> {
+    if count > MAX_TAPS {
+        return None;
+    }
+    // The sum of the magnitudes is below 2^22: at most 64 of them.
+    let mut packed = [0i32; MAX_TAPS];
+    let mut l1 = 0u32;
+    for (j, p) in packed[..count].iter_mut().enumerate() {
+        // SAFETY: tap j's weight is at w + j * w_step, readable for j < count (the
+        // callers' `Rows` contract).
+        *p = i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
+        l1 += p.unsigned_abs();
+    }
+    let room = match l1 {
+        0..=0xffff => i64::from(i32::MAX as u32 - (l1 << 15)),
+        _ => return None,
+    };
+    (-room..=room)
+        .contains(&start)
+        .then_some((packed, start as i32))
+}
+
+/// Runs the passes of `pass` (a `*mut Pass`), four outputs each; `$d1`, `$d2`, `$d3` are
+/// the byte offsets of a pass's second, third and fourth outputs' inputs (and `$d1` the
+/// step back per tap), `$pass` the bytes from one pass's inputs to the next's.
+///
+/// Registers, per pass: r0 the input pointer (the inputs of tap j), r1 the packed
+/// weights, r2 the weight, r3 a product, r4-r7 the window (output i's input of tap j),
+/// r8-r11 the four sums, r12 the end of the weights; then r4 and r5 the saturation
+/// bounds, r6 the output pointer, r7 its step. The block saves and restores r4-r11 itself
+/// (r6, r7 and r9 cannot be named as operands) and keeps the pass pointer on the stack.
+/// The finish is `sat16(acc >> 15)`, the definition's, on sums that are exact.
+///
+/// # Safety
+/// For each of `passes` passes, its four outputs' inputs at `x + i * $d1 - j * $d1` bytes
+/// for i < 4 and j < count are readable (the window's new sample is read only when
+/// another tap follows), the `count >= 1` packed weights too, and its outputs at `y + i *
+/// y_bytes` writable; every partial sum stays in the `i32` range. The block writes those
+/// outputs and the pass's fields, and leaves every register it does not declare as it
+/// found it.
+macro_rules! passes {
+    ($pass:expr, $d1:literal, $d2:literal, $d3:literal, $pass_bytes:literal) => {
+        asm!(
+            "push {{r4-r7}}",
+            "mov r4, r8",
+            "mov r5, r9",
+            "mov r6, r10",
+            "mov r7, r11",
+            "push {{r4-r7}}",
+            "push {{r0}}",
+            "5:",
+            "ldr r0, [sp]",
+            "ldr r4, [r0, #12]",
+            "mov r8, r4",
+            "mov r9, r4",
+            "mov r10, r4",
+            "mov r11, r4",
+            "ldr r1, [r0, #4]",
+            "ldr r2, [r0, #8]",
+            "mov r12, r2",
+            "ldr r3, [r0, #0]",
+            "adds r3, #{pass_bytes}",
+            "str r3, [r0, #0]",
+            "subs r3, #{pass_bytes}",
+            "mov r0, r3",
+            "ldrh r4, [r0, #0]",
+            "sxth r4, r4",
+            "ldrh r5, [r0, #{d1}]",
+            "sxth r5, r5",
+            "ldrh r6, [r0, #{d2}]",
+            "sxth r6, r6",
+            "ldrh r7, [r0, #{d3}]",
+            "sxth r7, r7",
+            "b 2f",
+            "1:",
+            "mov r7, r6",
+            "mov r6, r5",
+            "mov r5, r4",
+            "subs r0, #{d1}",
+            "ldrh r4, [r0, #0]",
+            "sxth r4, r4",
+            "2:",
+            "ldm r1!, {{r2}}",
+            "mov r3, r4",
+            "muls r3, r2, r3",
+            "add r8, r3",
+            "mov r3, r5",
+            "muls r3, r2, r3",
+            "add r9, r3",
+            "mov r3, r6",
+            "muls r3, r2, r3",
+            "add r10, r3",
+            "muls r7, r2, r7",
+            "add r11, r7",
+            "cmp r1, r12",
+            "bne 1b",
+            "ldr r0, [sp]",
+            "ldr r6, [r0, #16]",
+            "ldr r7, [r0, #20]",
+            "movs r4, #1",
+            "lsls r4, r4, #15",
+            "subs r4, #1",
+            "mvns r5, r4",
+                "mov r3, r8",
+                "asrs r3, r3, #15",
+                "cmp r3, r4",
+                "ble 3f",
+                "mov r3, r4",
+                "3:",
+                "cmp r3, r5",
+                "bge 3f",
+                "mov r3, r5",
+                "3:",
+                "strh r3, [r6]",
+                "add r6, r7",
+                "mov r3, r9",
+                "asrs r3, r3, #15",
+                "cmp r3, r4",
+                "ble 3f",
+                "mov r3, r4",
+                "3:",
+                "cmp r3, r5",
+                "bge 3f",
+                "mov r3, r5",
+                "3:",
+                "strh r3, [r6]",
+                "add r6, r7",
+                "mov r3, r10",
+                "asrs r3, r3, #15",
+                "cmp r3, r4",
+                "ble 3f",
+                "mov r3, r4",
+                "3:",
+                "cmp r3, r5",
+                "bge 3f",
+                "mov r3, r5",
+                "3:",
+                "strh r3, [r6]",
+                "add r6, r7",
+                "mov r3, r11",
+                "asrs r3, r3, #15",
+                "cmp r3, r4",
+                "ble 3f",
+                "mov r3, r4",
+                "3:",
+                "cmp r3, r5",
+                "bge 3f",
+                "mov r3, r5",
+                "3:",
+                "strh r3, [r6]",
+                "add r6, r7",
+            "str r6, [r0, #16]",
+            "ldr r1, [r0, #24]",
+            "subs r1, #1",
+            "str r1, [r0, #24]",
+            "bne 5b",
+            "pop {{r0}}",
+            "pop {{r4-r7}}",
+            "mov r8, r4",
+            "mov r9, r5",
+            "mov r10, r6",
+            "mov r11, r7",
+            "pop {{r4-r7}}",
+            inout("r0") $pass as *mut Pass => _,
+            out("r1") _,
+            out("r2") _,
+            out("r3") _,
+            out("r12") _,
+            d1 = const $d1,
+            d2 = const $d2,
+            d3 = const $d3,
+            pass_bytes = const $pass_bytes,
+        )
+    };
+}
+use passes;
