@@ -16,6 +16,11 @@ pub(crate) trait Epilogue: Activation {
     #[cfg_attr(all(target_arch = "arm", not(target_abi = "eabihf")), allow(dead_code))]
     const IDENTITY: bool = matches!(Self::OP, Op::Identity);
 
+    /// `true` for [`crate::activation::Relu`] only: the fixed-point loops on Arm fold it
+    /// into their saturation (a lower bound of zero), so it costs them nothing.
+    #[cfg_attr(not(target_arch = "arm"), allow(dead_code))]
+    const RELU: bool = matches!(Self::OP, Op::Relu);
+
     /// The activation of one finished sample.
     #[inline(always)]
     fn apply<T: Element>(&self, y: T) -> T {

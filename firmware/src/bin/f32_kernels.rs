@@ -1,7 +1,7 @@
 //! The f32 kernel on the device against a sum written out here in the portable kernel's
 //! order (each output's taps in increasing `k`, each product rounded, then added): the
 //! FPU's `vmla` loop, Helium's `vmul`/`vadd` loop on the M55 and the portable body must
-//! all match it bit for bit. Shapes reach the loops' branches: pairs of twelve-output
+//! all match it bit for bit, plain and with a fused ReLU and LeakyReLU. Shapes reach the loops' branches: pairs of twelve-output
 //! blocks and a last odd block, one tap, stride 1, a bias, stereo and four, eight and
 //! three channels in both layouts, a channel multiplier and dilation (the general and
 //! portable paths).
@@ -10,7 +10,7 @@
 #![no_std]
 #![no_main]
 
-use conv_transpose::GroupedConvTranspose1d;
+use conv_transpose::{GroupedConvTranspose1d, LeakyRelu, Relu};
 use cortex_m_rt::entry;
 use semihosting::{println, process};
 
@@ -56,6 +56,15 @@ fn check<
     let xi: [[f32; C]; L] = core::array::from_fn(|i| core::array::from_fn(|c| x[c][i]));
     let mut yi = [[0.0f32; CO]; N];
     layer.forward(&xi, &mut yi);
+    // The activations the loops fuse: ReLU and LeakyReLU, in both layouts.
+    let mut yr = [[0.0f32; N]; CO];
+    layer.forward_ncl_act(&x, &mut yr, Relu);
+    let mut yri = [[0.0f32; CO]; N];
+    layer.forward_act(&xi, &mut yri, Relu);
+    let mut yl = [[0.0f32; N]; CO];
+    layer.forward_ncl_act(&x, &mut yl, LeakyRelu(0.1));
+    let mut yli = [[0.0f32; CO]; N];
+    layer.forward_act(&xi, &mut yli, LeakyRelu(0.1));
     let mut bad = 0;
     for co in 0..CO {
         let (c, j) = (co / M, co % M);

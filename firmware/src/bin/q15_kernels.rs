@@ -3,14 +3,14 @@
 //! a bias, stride 1, stereo, four and three channels in both layouts) and the portable
 //! fallbacks (dilation, phases longer than the loop's buffer), with full-scale inputs
 //! that saturate. Exits 0 only if
-//! every output matches bit for bit, in both layouts.
+//! every output matches bit for bit, in both layouts, plain and with a fused ReLU.
 //!
 //!     cargo run --release --bin q15_kernels                              # Cortex-M4F
 //!     cargo run --release --bin q15_kernels --target thumbv6m-none-eabi  # Cortex-M0
 #![no_std]
 #![no_main]
 
-use conv_transpose::{GroupedConvTranspose1d, Q15};
+use conv_transpose::{GroupedConvTranspose1d, Relu, Q15};
 use cortex_m_rt::entry;
 use semihosting::{println, process};
 
@@ -77,6 +77,11 @@ fn check<
     let xi: [[Q15; C]; L] = core::array::from_fn(|i| core::array::from_fn(|c| x[c][i]));
     let mut yi = [[Q15::ZERO; CO]; N];
     layer.forward(&xi, &mut yi);
+    // ReLU, fused into the loops' saturation on Arm: max(y, 0).
+    let mut yr = [[Q15::ZERO; N]; CO];
+    layer.forward_ncl_act(&x, &mut yr, Relu);
+    let mut yri = [[Q15::ZERO; CO]; N];
+    layer.forward_act(&xi, &mut yri, Relu);
     let (mut bad, mut saturated) = (0, 0);
     for co in 0..CO {
         let (c, j) = (co / M, co % M);
@@ -95,7 +100,13 @@ fn check<
             }
             let want = (acc >> 15).clamp(-32768, 32767) as i16;
             saturated += usize::from(want == i16::MAX || want == i16::MIN);
-            for (layout, got) in [("ncl", y[co][n]), ("nlc", yi[n][co])] {
+            let relu = want.max(0);
+            for (layout, got, want) in [
+                ("ncl", y[co][n], want),
+                ("nlc", yi[n][co], want),
+                ("ncl relu", yr[co][n], relu),
+                ("nlc relu", yri[n][co], relu),
+            ] {
                 if got.to_bits() != want {
                     if bad < 3 {
                         println!(

@@ -1,12 +1,15 @@
-//! Cortex-M4/M7 (the Arm DSP extension, every `thumbv7em` target): the portable kernel's
-//! time-blocked Q15 inner loop in assembly.
+//! The Arm DSP extension (every `thumbv7em` target, Cortex-M4 and M7; `thumbv8m.main`
+//! with the `arm-dsp` feature, Cortex-M33 and M35P): the portable kernel's time-blocked
+//! Q15 inner loops in assembly, mono and interleaved stereo.
 //!
 //! Inputs a tap pair reads for one output are neighbours in memory (`x[t - 1]`, `x[t]`),
 //! so one 32-bit load fetches both and one `SMLALD` multiplies them by a packed pair of
 //! weights and adds both products to a 64-bit accumulator: the definition's exact sum,
 //! two taps per instruction, with no headroom condition. Four outputs share each weight
-//! load; an odd last tap takes one `SMLALBB` each. The 64-bit sums are finished in Rust
-//! (`sat16(acc >> 15)`), so the results are the portable kernel's to the bit.
+//! load; an odd last tap takes one `SMLALBB` each. The 64-bit sums are finished in the
+//! assembly (`sat16(acc >> 15)`: a shift and `ssat`), so the results are the portable
+//! kernel's to the bit. A ReLU is fused into that saturation (`usat` to 15 bits is
+//! `max(sat16(..), 0)`); other activations run over the outputs once they are stored.
 
 use core::arch::asm;
 
@@ -17,8 +20,7 @@ use crate::kernels::lanes::lanes_blocks;
 use crate::kernels::portable::{Rows, ROWS};
 
 /// The portable kernel's Q15 inner loop with `SMLALD`: two multiply-adds into a 64-bit
-/// accumulator per instruction, four outputs at a time. The activation runs over the
-/// outputs once the assembly has stored them.
+/// accumulator per instruction, four outputs at a time.
 pub(crate) struct Dsp;
 
 impl Rows<Q15> for Dsp {
@@ -37,10 +39,21 @@ impl Rows<Q15> for Dsp {
     ) -> bool {
         // SAFETY: the `Rows` contract, which `rows` takes as its own.
         unsafe {
-            if !rows(start, x, x_step, w, w_step, count, y, y_step, blocks) {
+            if !rows(
+                A::RELU,
+                start,
+                x,
+                x_step,
+                w,
+                w_step,
+                count,
+                y,
+                y_step,
+                blocks,
+            ) {
                 return false;
             }
-            if !A::IDENTITY {
+            if !A::IDENTITY && !A::RELU {
                 for m in 0..blocks * ROWS {
                     let y = y.add(m * y_step);
                     y.write(act.apply(y.read()));
@@ -79,8 +92,8 @@ impl Rows<Q15> for Dsp {
         // SAFETY: interleaved stereo, not dilated: the `Rows::lanes` contract with G = 2,
         // x_frame = x_step = 2 is `stereo`'s.
         unsafe {
-            stereo(start, x, w, w_step, count, y, y_frame, blocks);
-            if !A::IDENTITY {
+            stereo(A::RELU, start, x, w, w_step, count, y, y_frame, blocks);
+            if !A::IDENTITY && !A::RELU {
                 for m in 0..blocks * ROWS {
                     let y = y.add((m / 2) * y_frame + m % 2);
                     y.write(act.apply(y.read()));
@@ -117,13 +130,15 @@ struct Pass {
     last: i32,
 }
 
-/// The loop without the activation: [`Rows::rows`] with `Identity` (`false`: declined).
+/// The loop without the activation, or with a ReLU where `relu`: [`Rows::rows`] with
+/// `Identity` or `Relu` (`false`: declined).
 ///
 /// # Safety
 /// As [`Rows::rows`].
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn rows(
+    relu: bool,
     start: &[i64; ROWS],
     x: *const Q15,
     x_step: usize,
@@ -182,69 +197,11 @@ unsafe fn rows(
             // starts and the pass, and writes outputs 0-3 of this pass. It leaves every
             // register it does not declare as it found it.
             unsafe {
-                asm!(
-                    "push {{r4-r11}}",
-                    "ldr r1, [r0]",
-                    "ldm r1, {{r4-r11}}",
-                    "ldr r1, [r0, #4]",
-                    "ldr r2, [r0, #16]",
-                    "ldr r3, [r0, #20]",
-                    "cmp r3, #0",
-                    "beq 2f",
-                    "1:",
-                    "ldr r12, [r2], #4",
-                    "ldr lr, [r1, #-4]!",
-                    "smlald r4, r5, lr, r12",
-                    "ldr lr, [r1, #2]",
-                    "smlald r6, r7, lr, r12",
-                    "ldr lr, [r1, #4]",
-                    "smlald r8, r9, lr, r12",
-                    "ldr lr, [r1, #6]",
-                    "smlald r10, r11, lr, r12",
-                    "subs r3, r3, #1",
-                    "bne 1b",
-                    "2:",
-                    "ldr r12, [r0, #24]",
-                    "cmp r12, #0",
-                    "beq 3f",
-                    "ldrsh lr, [r1, #-2]",
-                    "smlalbb r4, r5, lr, r12",
-                    "ldrsh lr, [r1, #0]",
-                    "smlalbb r6, r7, lr, r12",
-                    "ldrsh lr, [r1, #2]",
-                    "smlalbb r8, r9, lr, r12",
-                    "ldrsh lr, [r1, #4]",
-                    "smlalbb r10, r11, lr, r12",
-                    "3:",
-                    "ldr r1, [r0, #8]",
-                    "ldr r2, [r0, #12]",
-                    "lsrs r4, r4, #15",
-                    "orr r4, r4, r5, lsl #17",
-                    "ssat r4, #16, r4",
-                    "strh r4, [r1]",
-                    "lsrs r6, r6, #15",
-                    "orr r6, r6, r7, lsl #17",
-                    "ssat r6, #16, r6",
-                    "add r1, r1, r2",
-                    "strh r6, [r1]",
-                    "lsrs r8, r8, #15",
-                    "orr r8, r8, r9, lsl #17",
-                    "ssat r8, #16, r8",
-                    "add r1, r1, r2",
-                    "strh r8, [r1]",
-                    "lsrs r10, r10, #15",
-                    "orr r10, r10, r11, lsl #17",
-                    "ssat r10, #16, r10",
-                    "add r1, r1, r2",
-                    "strh r10, [r1]",
-                    "pop {{r4-r11}}",
-                    in("r0") &pass as *const Pass,
-                    out("r1") _,
-                    out("r2") _,
-                    out("r3") _,
-                    out("r12") _,
-                    out("lr") _,
-                );
+                if relu {
+                    mono_pass!(&pass as *const Pass, "usat", "#15")
+                } else {
+                    mono_pass!(&pass as *const Pass, "ssat", "#16")
+                }
             }
             pass.x = pass.x.wrapping_add(PASS);
             pass.y = pass.y.wrapping_add(PASS * y_step);
@@ -253,11 +210,11 @@ unsafe fn rows(
     true
 }
 
-/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation: two
-/// frames of both channels a pass. One 32-bit load fetches a frame's two samples, and one
-/// word holds a tap's two weights, so `SMLALBB` and `SMLALTT` add each channel's product
-/// to its own 64-bit accumulator: four multiply-adds for one weight load, two input loads
-/// and four instructions. The finish is the mono loop's.
+/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation (or with a
+/// ReLU where `relu`): two frames of both channels a pass. One 32-bit load fetches a
+/// frame's two samples, and one word holds a tap's two weights, so `SMLALBB` and `SMLALTT`
+/// add each channel's product to its own 64-bit accumulator: four multiply-adds for one
+/// weight load, two input loads and four instructions. The finish is the mono loop's.
 ///
 /// # Safety
 /// As [`Rows::lanes`] with G = 2, x_frame = x_step = 2; `count <= MAX_PAIRS` and every
@@ -265,6 +222,7 @@ unsafe fn rows(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn stereo(
+    relu: bool,
     start: &[i64; ROWS],
     x: *const Q15,
     w: *const Q15,
@@ -303,53 +261,139 @@ unsafe fn stereo(
         // pass's four outputs. It leaves every register it does not declare as it found
         // it.
         unsafe {
-            asm!(
-                "push {{r4-r11}}",
-                "ldr r1, [r0]",
-                "ldm r1, {{r4-r11}}",
-                "ldr r1, [r0, #4]",
-                "ldr r2, [r0, #16]",
-                "ldr r3, [r0, #20]",
-                "1:",
-                "ldr r12, [r2], #4",
-                "ldr lr, [r1, #-4]!",
-                "smlalbb r4, r5, lr, r12",
-                "smlaltt r6, r7, lr, r12",
-                "ldr lr, [r1, #4]",
-                "smlalbb r8, r9, lr, r12",
-                "smlaltt r10, r11, lr, r12",
-                "subs r3, r3, #1",
-                "bne 1b",
-                "ldr r1, [r0, #8]",
-                "ldr r2, [r0, #12]",
-                "lsrs r4, r4, #15",
-                "orr r4, r4, r5, lsl #17",
-                "ssat r4, #16, r4",
-                "strh r4, [r1]",
-                "lsrs r6, r6, #15",
-                "orr r6, r6, r7, lsl #17",
-                "ssat r6, #16, r6",
-                "strh r6, [r1, #2]",
-                "add r1, r1, r2",
-                "lsrs r8, r8, #15",
-                "orr r8, r8, r9, lsl #17",
-                "ssat r8, #16, r8",
-                "strh r8, [r1]",
-                "lsrs r10, r10, #15",
-                "orr r10, r10, r11, lsl #17",
-                "ssat r10, #16, r10",
-                "strh r10, [r1, #2]",
-                "pop {{r4-r11}}",
-                in("r0") &pass as *const Pass,
-                out("r1") _,
-                out("r2") _,
-                out("r3") _,
-                out("r12") _,
-                out("lr") _,
-            );
+            if relu {
+                stereo_pass!(&pass as *const Pass, "usat", "#15")
+            } else {
+                stereo_pass!(&pass as *const Pass, "ssat", "#16")
+            }
         }
         // Two frames of two lanes on.
         pass.x = pass.x.wrapping_add(4);
         pass.y = pass.y.wrapping_add(2 * y_frame);
     }
 }
+
+/// The assembly of one pass of [`rows`], `$pass` its `*const Pass`; the finish
+/// saturates with `$sat` to `$bits` (`"ssat", "#16"`: `sat16`; `"usat", "#15"`: `sat16`
+/// and a fused ReLU, `max(.., 0)`, at no cost).
+macro_rules! mono_pass {
+    ($pass:expr, $sat:literal, $bits:literal) => {
+        asm!(
+            "push {{r4-r11}}",
+            "ldr r1, [r0]",
+            "ldm r1, {{r4-r11}}",
+            "ldr r1, [r0, #4]",
+            "ldr r2, [r0, #16]",
+            "ldr r3, [r0, #20]",
+            "cmp r3, #0",
+            "beq 2f",
+            "1:",
+            "ldr r12, [r2], #4",
+            "ldr lr, [r1, #-4]!",
+            "smlald r4, r5, lr, r12",
+            "ldr lr, [r1, #2]",
+            "smlald r6, r7, lr, r12",
+            "ldr lr, [r1, #4]",
+            "smlald r8, r9, lr, r12",
+            "ldr lr, [r1, #6]",
+            "smlald r10, r11, lr, r12",
+            "subs r3, r3, #1",
+            "bne 1b",
+            "2:",
+            "ldr r12, [r0, #24]",
+            "cmp r12, #0",
+            "beq 3f",
+            "ldrsh lr, [r1, #-2]",
+            "smlalbb r4, r5, lr, r12",
+            "ldrsh lr, [r1, #0]",
+            "smlalbb r6, r7, lr, r12",
+            "ldrsh lr, [r1, #2]",
+            "smlalbb r8, r9, lr, r12",
+            "ldrsh lr, [r1, #4]",
+            "smlalbb r10, r11, lr, r12",
+            "3:",
+            "ldr r1, [r0, #8]",
+            "ldr r2, [r0, #12]",
+            "lsrs r4, r4, #15",
+            "orr r4, r4, r5, lsl #17",
+            concat!($sat, " r4, ", $bits, ", r4"),
+            "strh r4, [r1]",
+            "lsrs r6, r6, #15",
+            "orr r6, r6, r7, lsl #17",
+            concat!($sat, " r6, ", $bits, ", r6"),
+            "add r1, r1, r2",
+            "strh r6, [r1]",
+            "lsrs r8, r8, #15",
+            "orr r8, r8, r9, lsl #17",
+            concat!($sat, " r8, ", $bits, ", r8"),
+            "add r1, r1, r2",
+            "strh r8, [r1]",
+            "lsrs r10, r10, #15",
+            "orr r10, r10, r11, lsl #17",
+            concat!($sat, " r10, ", $bits, ", r10"),
+            "add r1, r1, r2",
+            "strh r10, [r1]",
+            "pop {{r4-r11}}",
+            in("r0") $pass,
+            out("r1") _,
+            out("r2") _,
+            out("r3") _,
+            out("r12") _,
+            out("lr") _,
+        )
+    };
+}
+use mono_pass;
+
+/// The assembly of one pass of [`stereo`], `$pass` its `*const Pass`; the finish
+/// saturates with `$sat` to `$bits` (`"ssat", "#16"`: `sat16`; `"usat", "#15"`: `sat16`
+/// and a fused ReLU, `max(.., 0)`, at no cost).
+macro_rules! stereo_pass {
+    ($pass:expr, $sat:literal, $bits:literal) => {
+        asm!(
+            "push {{r4-r11}}",
+            "ldr r1, [r0]",
+            "ldm r1, {{r4-r11}}",
+            "ldr r1, [r0, #4]",
+            "ldr r2, [r0, #16]",
+            "ldr r3, [r0, #20]",
+            "1:",
+            "ldr r12, [r2], #4",
+            "ldr lr, [r1, #-4]!",
+            "smlalbb r4, r5, lr, r12",
+            "smlaltt r6, r7, lr, r12",
+            "ldr lr, [r1, #4]",
+            "smlalbb r8, r9, lr, r12",
+            "smlaltt r10, r11, lr, r12",
+            "subs r3, r3, #1",
+            "bne 1b",
+            "ldr r1, [r0, #8]",
+            "ldr r2, [r0, #12]",
+            "lsrs r4, r4, #15",
+            "orr r4, r4, r5, lsl #17",
+            concat!($sat, " r4, ", $bits, ", r4"),
+            "strh r4, [r1]",
+            "lsrs r6, r6, #15",
+            "orr r6, r6, r7, lsl #17",
+            concat!($sat, " r6, ", $bits, ", r6"),
+            "strh r6, [r1, #2]",
+            "add r1, r1, r2",
+            "lsrs r8, r8, #15",
+            "orr r8, r8, r9, lsl #17",
+            concat!($sat, " r8, ", $bits, ", r8"),
+            "strh r8, [r1]",
+            "lsrs r10, r10, #15",
+            "orr r10, r10, r11, lsl #17",
+            concat!($sat, " r10, ", $bits, ", r10"),
+            "strh r10, [r1, #2]",
+            "pop {{r4-r11}}",
+            in("r0") $pass,
+            out("r1") _,
+            out("r2") _,
+            out("r3") _,
+            out("r12") _,
+            out("lr") _,
+        )
+    };
+}
+use stereo_pass;

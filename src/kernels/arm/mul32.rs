@@ -51,6 +51,8 @@ struct Pass {
     y_bytes: usize,
     /// Passes still to run (at least one).
     passes: usize,
+    /// The saturation's lower bound: `i16::MIN`, or 0 with a fused ReLU.
+    low: i32,
 }
 
 impl Rows<Q15> for Mul32 {
@@ -82,6 +84,7 @@ impl Rows<Q15> for Mul32 {
             y: y.cast::<i16>(),
             y_bytes: y_step * 2,
             passes: blocks * ROWS / PASS,
+            low: low::<A>(),
         };
         // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j], which the
         // caller makes readable for every j < count and m < blocks * ROWS, and y + m *
@@ -89,7 +92,7 @@ impl Rows<Q15> for Mul32 {
         // passes of four outputs.
         unsafe {
             passes!(&mut pass, 2, 4, 6, 8);
-            if !A::IDENTITY {
+            if !A::IDENTITY && !A::RELU {
                 for m in 0..blocks * ROWS {
                     let y = y.add(m * y_step);
                     y.write(act.apply(y.read()));
@@ -140,6 +143,7 @@ impl Rows<Q15> for Mul32 {
                 y: y.cast::<i16>().wrapping_add(l),
                 y_bytes: y_frame * 2,
                 passes,
+                low: low::<A>(),
             };
             // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for
             // every j < count and frame f < frames (the contract), and y + f * y_frame +
@@ -157,11 +161,13 @@ impl Rows<Q15> for Mul32 {
                     let xv = unsafe { *x.cast::<i16>().add((f - j) * 2 + l) };
                     acc += i32::from(xv) * wv;
                 }
+                let v = Q15::finish(i64::from(acc));
+                let v = if A::RELU { act.apply(v) } else { v };
                 // SAFETY: as above.
-                unsafe { y.add(f * y_frame + l).write(Q15::finish(i64::from(acc))) };
+                unsafe { y.add(f * y_frame + l).write(v) };
             }
         }
-        if !A::IDENTITY {
+        if !A::IDENTITY && !A::RELU {
             for f in 0..frames {
                 for l in 0..2 {
                     // SAFETY: as above.
@@ -173,6 +179,16 @@ impl Rows<Q15> for Mul32 {
             }
         }
         true
+    }
+}
+
+/// The saturation's lower bound for `A`: ReLU is `max(sat16(acc >> 15), 0)`, which is
+/// saturation to `0..=i16::MAX`.
+fn low<A: Activation>() -> i32 {
+    if A::RELU {
+        0
+    } else {
+        i32::from(i16::MIN)
     }
 }
 
@@ -281,7 +297,7 @@ macro_rules! passes {
             "movs r4, #1",
             "lsls r4, r4, #15",
             "subs r4, #1",
-            "mvns r5, r4",
+            "ldr r5, [r0, #28]",
                 "mov r3, r8",
                 "asrs r3, r3, #15",
                 "cmp r3, r4",

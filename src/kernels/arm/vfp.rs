@@ -5,9 +5,15 @@
 //! loop takes interleaved stereo and four-channel layers ([`crate::kernels::lanes`]): a
 //! tap's twelve inputs are six stereo frames (three of four channels) in a row, so only
 //! the weights differ, two or four of them, one per lane.
+//!
+//! ReLU and LeakyReLU are fused before the stores, on the accumulators: `vcmp` with zero,
+//! then a conditional `vmov` of zero or `vmul` by the slope, the portable kernel's
+//! `relu` and `leaky_relu` to the bit. Tanh (a `libm` call) runs over the outputs once
+//! they are stored.
 
 use core::arch::asm;
 
+use crate::activation::sealed::Op;
 use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::lanes::lanes_blocks;
@@ -15,9 +21,7 @@ use crate::kernels::portable::{Rows, ROWS};
 
 /// The portable kernel's inner loop with `vmla`: one `vldm` of the twelve inputs, one
 /// `vldr` of the weight and twelve `vmla` per tap. `vmla` rounds the product before
-/// adding, as the portable loop does, so the results are the same to the bit. `vmla`
-/// cannot hold the outputs for the activation, so it runs over each block's twelve
-/// outputs as they are stored.
+/// adding, as the portable loop does, so the results are the same to the bit.
 pub(crate) struct Vfp;
 
 impl Rows<f32> for Vfp {
@@ -40,8 +44,18 @@ impl Rows<f32> for Vfp {
             // `b`'s twelve outputs and their inputs satisfy `rows`' contract; `start` and
             // `x` are `f32`-aligned as every `&[f32]` is.
             unsafe {
-                rows(start, x.add(b * ROWS), x_step, w, w_step, count, y, y_step);
-                if !A::IDENTITY {
+                rows(
+                    act,
+                    start,
+                    x.add(b * ROWS),
+                    x_step,
+                    w,
+                    w_step,
+                    count,
+                    y,
+                    y_step,
+                );
+                if matches!(A::OP, Op::Tanh) {
                     for m in 0..ROWS {
                         let y = y.add(m * y_step);
                         y.write(act.apply(y.read()));
@@ -84,11 +98,11 @@ impl Rows<f32> for Vfp {
             // at y + f * y_frame: the `Rows::lanes` contract for run `b`.
             unsafe {
                 if G == 2 {
-                    lanes2(start, x, x_step, w, w_step, count, y, y_frame);
+                    lanes2(act, start, x, x_step, w, w_step, count, y, y_frame);
                 } else {
-                    lanes4(start, x, x_step, w, w_step, count, y, y_frame);
+                    lanes4(act, start, x, x_step, w, w_step, count, y, y_frame);
                 }
-                if !A::IDENTITY {
+                if matches!(A::OP, Op::Tanh) {
                     for m in 0..ROWS {
                         let y = y.add((m / G) * y_frame + m % G);
                         y.write(act.apply(y.read()));
@@ -102,7 +116,8 @@ impl Rows<f32> for Vfp {
 
 /// Twelve outputs of one phase: `y[m * y_step] = start[m] + sum_j x[m - j * x_step] *
 /// w[j * w_step]` for `m < 12`, taps `j < count` in increasing order, with `vmla`
-/// (multiply, round, add, round: the portable kernel's arithmetic).
+/// (multiply, round, add, round: the portable kernel's arithmetic), then `act` if it is
+/// a ReLU or LeakyReLU (the caller applies a Tanh).
 ///
 /// # Safety
 /// `x - j * x_step .. + 12` and `w + j * w_step` are readable for every `j < count`,
@@ -110,7 +125,8 @@ impl Rows<f32> for Vfp {
 /// `f32` (as every `&[f32]` is).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn rows(
+unsafe fn rows<A: Activation>(
+    act: A,
     start: &[f32; ROWS],
     x: *const f32,
     x_step: usize,
@@ -128,72 +144,54 @@ unsafe fn rows(
     // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step for
     // j < count, and writes y + m * y_step for m < 12, which `rows`' contract makes valid; it
     // leaves every register but the named integer ones as it found them.
+    // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
+    let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
+        act.slope()
+    } else {
+        0.0
+    };
     unsafe {
-        asm!(
-            "vpush {{s3-s27}}",
-            "vldmia {start}, {{s16-s27}}",
-            "cmp {n}, #0",
-            "beq 3f",
-            "2:",
-            "vldmia {x}, {{s4-s15}}",
-            "vldr s3, [{w}]",
-            "vmla.f32 s16, s4, s3",
-            "vmla.f32 s17, s5, s3",
-            "vmla.f32 s18, s6, s3",
-            "vmla.f32 s19, s7, s3",
-            "vmla.f32 s20, s8, s3",
-            "vmla.f32 s21, s9, s3",
-            "vmla.f32 s22, s10, s3",
-            "vmla.f32 s23, s11, s3",
-            "vmla.f32 s24, s12, s3",
-            "vmla.f32 s25, s13, s3",
-            "vmla.f32 s26, s14, s3",
-            "vmla.f32 s27, s15, s3",
-            "sub {x}, {x}, {xs}",
-            "add {w}, {w}, {ws}",
-            "subs {n}, {n}, #1",
-            "bne 2b",
-            "3:",
-            "vstr s16, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s17, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s18, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s19, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s20, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s21, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s22, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s23, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s24, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s25, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s26, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vstr s27, [{y}]",
-            "add {y}, {y}, {ys}",
-            "vpop {{s3-s27}}",
-            start = in(reg) start.as_ptr(),
-            x = inout(reg) x => _,
-            w = inout(reg) w => _,
-            n = inout(reg) count => _,
-            xs = in(reg) x_step * 4,
-            ws = in(reg) w_step * 4,
-            y = inout(reg) y => _,
-            ys = in(reg) y_step * 4,
-        );
+        macro_rules! run {
+            (none) => {
+                asm!(
+                    rows_template!(none),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_step * 4,
+                )
+            };
+            ($mode:ident) => {
+                asm!(
+                    rows_template!($mode),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_step * 4,
+                    k = in(reg) &k,
+                )
+            };
+        }
+        match A::OP {
+            Op::Relu => run!(relu),
+            Op::LeakyRelu => run!(leaky),
+            _ => run!(none),
+        }
     }
 }
 
 /// Twelve outputs of one phase in 6 frames of 2 interleaved lanes: `y[f * y_frame + l]
 /// = start[m] + sum_j x[m - j * x_step] * w[j * w_step + l]` for `m = 2f + l < 12`, taps
-/// `j < count` in increasing order, with `vmla` (the portable kernel's arithmetic).
+/// `j < count` in increasing order, with `vmla` (the portable kernel's arithmetic), then
+/// `act` if it is a ReLU or LeakyReLU (the caller applies a Tanh).
 ///
 /// # Safety
 /// `x - j * x_step .. + 12` and `w + j * w_step .. + 2` are readable for every `j < count`,
@@ -201,7 +199,8 @@ unsafe fn rows(
 /// are aligned for `f32` (as every `&[f32]` is).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn lanes2(
+unsafe fn lanes2<A: Activation>(
+    act: A,
     start: &[f32; ROWS],
     x: *const f32,
     x_step: usize,
@@ -217,60 +216,54 @@ unsafe fn lanes2(
     // for j < count, and writes y + f * y_frame .. + 2 for f < 6, which this
     // function's contract makes valid; it leaves every register but the named integer
     // ones as it found them.
+    // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
+    let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
+        act.slope()
+    } else {
+        0.0
+    };
     unsafe {
-        asm!(
-            "vpush {{s2-s27}}",
-            "vldmia {start}, {{s16-s27}}",
-            "cmp {n}, #0",
-            "beq 3f",
-            "2:",
-            "vldmia {x}, {{s4-s15}}",
-            "vldmia {w}, {{s2-s3}}",
-            "vmla.f32 s16, s4, s2",
-            "vmla.f32 s17, s5, s3",
-            "vmla.f32 s18, s6, s2",
-            "vmla.f32 s19, s7, s3",
-            "vmla.f32 s20, s8, s2",
-            "vmla.f32 s21, s9, s3",
-            "vmla.f32 s22, s10, s2",
-            "vmla.f32 s23, s11, s3",
-            "vmla.f32 s24, s12, s2",
-            "vmla.f32 s25, s13, s3",
-            "vmla.f32 s26, s14, s2",
-            "vmla.f32 s27, s15, s3",
-            "sub {x}, {x}, {xs}",
-            "add {w}, {w}, {ws}",
-            "subs {n}, {n}, #1",
-            "bne 2b",
-            "3:",
-            "vstmia {y}, {{s16-s17}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s18-s19}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s20-s21}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s22-s23}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s24-s25}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s26-s27}}",
-            "add {y}, {y}, {ys}",
-            "vpop {{s2-s27}}",
-            start = in(reg) start.as_ptr(),
-            x = inout(reg) x => _,
-            w = inout(reg) w => _,
-            n = inout(reg) count => _,
-            xs = in(reg) x_step * 4,
-            ws = in(reg) w_step * 4,
-            y = inout(reg) y => _,
-            ys = in(reg) y_frame * 4,
-        );
+        macro_rules! run {
+            (none) => {
+                asm!(
+                    lanes2_template!(none),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_frame * 4,
+                )
+            };
+            ($mode:ident) => {
+                asm!(
+                    lanes2_template!($mode),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_frame * 4,
+                    k = in(reg) &k,
+                )
+            };
+        }
+        match A::OP {
+            Op::Relu => run!(relu),
+            Op::LeakyRelu => run!(leaky),
+            _ => run!(none),
+        }
     }
 }
 
 /// Twelve outputs of one phase in 3 frames of 4 interleaved lanes: `y[f * y_frame + l]
 /// = start[m] + sum_j x[m - j * x_step] * w[j * w_step + l]` for `m = 4f + l < 12`, taps
-/// `j < count` in increasing order, with `vmla` (the portable kernel's arithmetic).
+/// `j < count` in increasing order, with `vmla` (the portable kernel's arithmetic), then
+/// `act` if it is a ReLU or LeakyReLU (the caller applies a Tanh).
 ///
 /// # Safety
 /// `x - j * x_step .. + 12` and `w + j * w_step .. + 4` are readable for every `j < count`,
@@ -278,7 +271,8 @@ unsafe fn lanes2(
 /// are aligned for `f32` (as every `&[f32]` is).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn lanes4(
+unsafe fn lanes4<A: Activation>(
+    act: A,
     start: &[f32; ROWS],
     x: *const f32,
     x_step: usize,
@@ -294,47 +288,273 @@ unsafe fn lanes4(
     // for j < count, and writes y + f * y_frame .. + 4 for f < 3, which this
     // function's contract makes valid; it leaves every register but the named integer
     // ones as it found them.
+    // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
+    let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
+        act.slope()
+    } else {
+        0.0
+    };
     unsafe {
-        asm!(
-            "vpush {{s0-s27}}",
-            "vldmia {start}, {{s16-s27}}",
-            "cmp {n}, #0",
-            "beq 3f",
-            "2:",
-            "vldmia {x}, {{s4-s15}}",
-            "vldmia {w}, {{s0-s3}}",
-            "vmla.f32 s16, s4, s0",
-            "vmla.f32 s17, s5, s1",
-            "vmla.f32 s18, s6, s2",
-            "vmla.f32 s19, s7, s3",
-            "vmla.f32 s20, s8, s0",
-            "vmla.f32 s21, s9, s1",
-            "vmla.f32 s22, s10, s2",
-            "vmla.f32 s23, s11, s3",
-            "vmla.f32 s24, s12, s0",
-            "vmla.f32 s25, s13, s1",
-            "vmla.f32 s26, s14, s2",
-            "vmla.f32 s27, s15, s3",
-            "sub {x}, {x}, {xs}",
-            "add {w}, {w}, {ws}",
-            "subs {n}, {n}, #1",
-            "bne 2b",
-            "3:",
-            "vstmia {y}, {{s16-s19}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s20-s23}}",
-            "add {y}, {y}, {ys}",
-            "vstmia {y}, {{s24-s27}}",
-            "add {y}, {y}, {ys}",
-            "vpop {{s0-s27}}",
-            start = in(reg) start.as_ptr(),
-            x = inout(reg) x => _,
-            w = inout(reg) w => _,
-            n = inout(reg) count => _,
-            xs = in(reg) x_step * 4,
-            ws = in(reg) w_step * 4,
-            y = inout(reg) y => _,
-            ys = in(reg) y_frame * 4,
-        );
+        macro_rules! run {
+            (none) => {
+                asm!(
+                    lanes4_template!(none),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_frame * 4,
+                )
+            };
+            ($mode:ident) => {
+                asm!(
+                    lanes4_template!($mode),
+                    start = in(reg) start.as_ptr(),
+                    x = inout(reg) x => _,
+                    w = inout(reg) w => _,
+                    n = inout(reg) count => _,
+                    xs = in(reg) x_step * 4,
+                    ws = in(reg) w_step * 4,
+                    y = inout(reg) y => _,
+                    ys = in(reg) y_frame * 4,
+                    k = in(reg) &k,
+                )
+            };
+        }
+        match A::OP {
+            Op::Relu => run!(relu),
+            Op::LeakyRelu => run!(leaky),
+            _ => run!(none),
+        }
     }
 }
+
+/// The fused activation's operand into `s28` (nothing without one).
+macro_rules! fused_load {
+    (none) => {
+        ""
+    };
+    ($mode:ident) => {
+        "vldr s28, [{k}]\n"
+    };
+}
+use fused_load;
+
+/// The fused activation of one accumulator before the stores (`s28` holds 0 for ReLU,
+/// the slope for LeakyReLU): `if y < 0 { y = s28 }` or `{ y *= s28 }`, the portable
+/// kernel's `relu` and `leaky_relu` (a NaN or a -0 is not below zero, and is kept).
+macro_rules! fused {
+    (none, $r:literal) => {
+        ""
+    };
+    (relu, $r:literal) => {
+        concat!(
+            "vcmp.f32 ",
+            $r,
+            ", #0\nvmrs APSR_nzcv, fpscr\nit mi\nvmovmi.f32 ",
+            $r,
+            ", s28\n"
+        )
+    };
+    (leaky, $r:literal) => {
+        concat!(
+            "vcmp.f32 ",
+            $r,
+            ", #0\nvmrs APSR_nzcv, fpscr\nit mi\nvmulmi.f32 ",
+            $r,
+            ", ",
+            $r,
+            ", s28\n"
+        )
+    };
+}
+use fused;
+
+/// The assembly of [`rows`], with the activation `$mode` (`none`, `relu`, `leaky`) fused
+/// before the stores.
+macro_rules! rows_template {
+    ($mode:ident) => {
+        concat!(
+            "vpush {{s3-s28}}\n",
+            fused_load!($mode),
+            "vldmia {start}, {{s16-s27}}\n",
+            "cmp {n}, #0\n",
+            "beq 3f\n",
+            "2:\n",
+            "vldmia {x}, {{s4-s15}}\n",
+            "vldr s3, [{w}]\n",
+            "vmla.f32 s16, s4, s3\n",
+            "vmla.f32 s17, s5, s3\n",
+            "vmla.f32 s18, s6, s3\n",
+            "vmla.f32 s19, s7, s3\n",
+            "vmla.f32 s20, s8, s3\n",
+            "vmla.f32 s21, s9, s3\n",
+            "vmla.f32 s22, s10, s3\n",
+            "vmla.f32 s23, s11, s3\n",
+            "vmla.f32 s24, s12, s3\n",
+            "vmla.f32 s25, s13, s3\n",
+            "vmla.f32 s26, s14, s3\n",
+            "vmla.f32 s27, s15, s3\n",
+            "sub {x}, {x}, {xs}\n",
+            "add {w}, {w}, {ws}\n",
+            "subs {n}, {n}, #1\n",
+            "bne 2b\n",
+            "3:\n",
+            fused!($mode, "s16"),
+            fused!($mode, "s17"),
+            fused!($mode, "s18"),
+            fused!($mode, "s19"),
+            fused!($mode, "s20"),
+            fused!($mode, "s21"),
+            fused!($mode, "s22"),
+            fused!($mode, "s23"),
+            fused!($mode, "s24"),
+            fused!($mode, "s25"),
+            fused!($mode, "s26"),
+            fused!($mode, "s27"),
+            "vstr s16, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s17, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s18, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s19, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s20, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s21, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s22, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s23, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s24, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s25, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s26, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vstr s27, [{y}]\n",
+            "add {y}, {y}, {ys}\n",
+            "vpop {{s3-s28}}\n",
+        )
+    };
+}
+use rows_template;
+
+/// The assembly of [`lanes2`], with the activation `$mode` (`none`, `relu`, `leaky`) fused
+/// before the stores.
+macro_rules! lanes2_template {
+    ($mode:ident) => {
+        concat!(
+            "vpush {{s2-s28}}\n",
+            fused_load!($mode),
+            "vldmia {start}, {{s16-s27}}\n",
+            "cmp {n}, #0\n",
+            "beq 3f\n",
+            "2:\n",
+            "vldmia {x}, {{s4-s15}}\n",
+            "vldmia {w}, {{s2-s3}}\n",
+            "vmla.f32 s16, s4, s2\n",
+            "vmla.f32 s17, s5, s3\n",
+            "vmla.f32 s18, s6, s2\n",
+            "vmla.f32 s19, s7, s3\n",
+            "vmla.f32 s20, s8, s2\n",
+            "vmla.f32 s21, s9, s3\n",
+            "vmla.f32 s22, s10, s2\n",
+            "vmla.f32 s23, s11, s3\n",
+            "vmla.f32 s24, s12, s2\n",
+            "vmla.f32 s25, s13, s3\n",
+            "vmla.f32 s26, s14, s2\n",
+            "vmla.f32 s27, s15, s3\n",
+            "sub {x}, {x}, {xs}\n",
+            "add {w}, {w}, {ws}\n",
+            "subs {n}, {n}, #1\n",
+            "bne 2b\n",
+            "3:\n",
+            fused!($mode, "s16"),
+            fused!($mode, "s17"),
+            fused!($mode, "s18"),
+            fused!($mode, "s19"),
+            fused!($mode, "s20"),
+            fused!($mode, "s21"),
+            fused!($mode, "s22"),
+            fused!($mode, "s23"),
+            fused!($mode, "s24"),
+            fused!($mode, "s25"),
+            fused!($mode, "s26"),
+            fused!($mode, "s27"),
+            "vstmia {y}, {{s16-s17}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s18-s19}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s20-s21}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s22-s23}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s24-s25}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s26-s27}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vpop {{s2-s28}}\n",
+        )
+    };
+}
+use lanes2_template;
+
+/// The assembly of [`lanes4`], with the activation `$mode` (`none`, `relu`, `leaky`) fused
+/// before the stores.
+macro_rules! lanes4_template {
+    ($mode:ident) => {
+        concat!(
+            "vpush {{s0-s28}}\n",
+            fused_load!($mode),
+            "vldmia {start}, {{s16-s27}}\n",
+            "cmp {n}, #0\n",
+            "beq 3f\n",
+            "2:\n",
+            "vldmia {x}, {{s4-s15}}\n",
+            "vldmia {w}, {{s0-s3}}\n",
+            "vmla.f32 s16, s4, s0\n",
+            "vmla.f32 s17, s5, s1\n",
+            "vmla.f32 s18, s6, s2\n",
+            "vmla.f32 s19, s7, s3\n",
+            "vmla.f32 s20, s8, s0\n",
+            "vmla.f32 s21, s9, s1\n",
+            "vmla.f32 s22, s10, s2\n",
+            "vmla.f32 s23, s11, s3\n",
+            "vmla.f32 s24, s12, s0\n",
+            "vmla.f32 s25, s13, s1\n",
+            "vmla.f32 s26, s14, s2\n",
+            "vmla.f32 s27, s15, s3\n",
+            "sub {x}, {x}, {xs}\n",
+            "add {w}, {w}, {ws}\n",
+            "subs {n}, {n}, #1\n",
+            "bne 2b\n",
+            "3:\n",
+            fused!($mode, "s16"),
+            fused!($mode, "s17"),
+            fused!($mode, "s18"),
+            fused!($mode, "s19"),
+            fused!($mode, "s20"),
+            fused!($mode, "s21"),
+            fused!($mode, "s22"),
+            fused!($mode, "s23"),
+            fused!($mode, "s24"),
+            fused!($mode, "s25"),
+            fused!($mode, "s26"),
+            fused!($mode, "s27"),
+            "vstmia {y}, {{s16-s19}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s20-s23}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vstmia {y}, {{s24-s27}}\n",
+            "add {y}, {y}, {ys}\n",
+            "vpop {{s0-s28}}\n",
+        )
+    };
+}
+use lanes4_template;

@@ -18,7 +18,8 @@
 //! tail-predicated (`wlstp`/`letp`): the last pass over a phase whose tap count is not a
 //! multiple of eight loads and sums only the lanes that are taps, and touches no memory
 //! past them. The finish is the definition's `sat16(acc >> 15)` (`asrl`, `ssat`), so the
-//! results are the portable kernel's to the bit. Interleaved stereo de-interleaves its
+//! results are the portable kernel's to the bit; a ReLU is fused into that saturation
+//! (`usat` to 15 bits). Interleaved stereo de-interleaves its
 //! inputs with gather loads (every other sample) into the same dot products.
 
 use crate::activation::Activation;

@@ -81,66 +81,14 @@ impl Rows<Q15> for Mve {
         // writes those outputs and the pass's own fields. It leaves every register it
         // does not declare as it found it.
         unsafe {
-            asm!(
-                "push {{r4-r11}}",
-                "ldr r11, [r12, #8]",
-                "3:",
-                "ldr r8, [r12, #0]",
-                "add.w r9, r8, #8",
-                "str r9, [r12, #0]",
-                "ldrd r0, r1, [r12, #16]",
-                "mov r2, r0",
-                "mov r3, r1",
-                "mov r4, r0",
-                "mov r5, r1",
-                "mov r6, r0",
-                "mov r7, r1",
-                "ldr r10, [r12, #4]",
-                "ldr r9, [r12, #12]",
-                "wlstp.16 lr, r9, 2f",
-                "1:",
-                "vldrh.u16 q0, [r10], #16",
-                "vldrh.u16 q1, [r8, #2]",
-                "vmlaldava.s16 r2, r3, q1, q0",
-                "vldrh.u16 q2, [r8, #4]",
-                "vmlaldava.s16 r4, r5, q2, q0",
-                "vldrh.u16 q3, [r8, #6]",
-                "vmlaldava.s16 r6, r7, q3, q0",
-                "vldrh.u16 q1, [r8], #16",
-                "vmlaldava.s16 r0, r1, q1, q0",
-                "letp lr, 1b",
-                "2:",
-                "ldr r9, [r12, #24]",
-                "asrl r0, r1, #15",
-                "ssat r0, #16, r0",
-                "strh r0, [r11]",
-                "add r11, r11, r9",
-                "asrl r2, r3, #15",
-                "ssat r2, #16, r2",
-                "strh r2, [r11]",
-                "add r11, r11, r9",
-                "asrl r4, r5, #15",
-                "ssat r4, #16, r4",
-                "strh r4, [r11]",
-                "add r11, r11, r9",
-                "asrl r6, r7, #15",
-                "ssat r6, #16, r6",
-                "strh r6, [r11]",
-                "add r11, r11, r9",
-                "ldr r9, [r12, #28]",
-                "subs r9, #1",
-                "str r9, [r12, #28]",
-                "bne 3b",
-                "pop {{r4-r11}}",
-                in("r12") &mut pass as *mut Pass,
-                out("r0") _,
-                out("r1") _,
-                out("r2") _,
-                out("r3") _,
-                out("lr") _,
-                out("q0") _, out("q1") _, out("q2") _, out("q3") _,
-            );
-            activate(y, y_step, blocks * ROWS, act);
+            if A::RELU {
+                mono_pass!(&mut pass as *mut Pass, "usat", "#15")
+            } else {
+                mono_pass!(&mut pass as *mut Pass, "ssat", "#16")
+            }
+            if !A::RELU {
+                activate(y, y_step, blocks * ROWS, act);
+            }
         }
         true
     }
@@ -174,8 +122,8 @@ impl Rows<Q15> for Mve {
         // SAFETY: interleaved stereo, not dilated: the `Rows::lanes` contract with G = 2,
         // x_frame = x_step = 2 is `stereo_q15`'s.
         unsafe {
-            stereo_q15(start, x, w, w_step, count, y, y_frame, blocks);
-            if !A::IDENTITY {
+            stereo_q15(A::RELU, start, x, w, w_step, count, y, y_frame, blocks);
+            if !A::IDENTITY && !A::RELU {
                 for m in 0..blocks * ROWS {
                     let y = y.add((m / 2) * y_frame + m % 2);
                     y.write(act.apply(y.read()));
@@ -207,7 +155,8 @@ struct StereoPass {
     passes: usize,
 }
 
-/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation: two
+/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation (or with a
+/// ReLU where `relu`): two
 /// frames of both channels a pass, each output a dot product of its channel's reversed
 /// weights with a run of that channel's inputs, which a gather load (`vldrh` with a
 /// vector of offsets, every other sample) de-interleaves. Tail-predicated as the mono
@@ -219,6 +168,7 @@ struct StereoPass {
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn stereo_q15(
+    relu: bool,
     start: &[i64; ROWS],
     x: *const Q15,
     w: *const Q15,
@@ -262,6 +212,87 @@ unsafe fn stereo_q15(
     // pass's four outputs and fields. It leaves every register it does not declare as it
     // found it.
     unsafe {
+        if relu {
+            stereo_pass!(&mut pass as *mut StereoPass, "usat", "#15")
+        } else {
+            stereo_pass!(&mut pass as *mut StereoPass, "ssat", "#16")
+        }
+    }
+}
+
+/// The assembly of the mono passes, `$pass` their `*mut Pass`; the finish saturates with
+/// `$sat` to `$bits` (`"ssat", "#16"`: `sat16`; `"usat", "#15"`: `sat16` and a fused
+/// ReLU, `max(.., 0)`, at no cost).
+macro_rules! mono_pass {
+    ($pass:expr, $sat:literal, $bits:literal) => {
+        asm!(
+            "push {{r4-r11}}",
+            "ldr r11, [r12, #8]",
+            "3:",
+            "ldr r8, [r12, #0]",
+            "add.w r9, r8, #8",
+            "str r9, [r12, #0]",
+            "ldrd r0, r1, [r12, #16]",
+            "mov r2, r0",
+            "mov r3, r1",
+            "mov r4, r0",
+            "mov r5, r1",
+            "mov r6, r0",
+            "mov r7, r1",
+            "ldr r10, [r12, #4]",
+            "ldr r9, [r12, #12]",
+            "wlstp.16 lr, r9, 2f",
+            "1:",
+            "vldrh.u16 q0, [r10], #16",
+            "vldrh.u16 q1, [r8, #2]",
+            "vmlaldava.s16 r2, r3, q1, q0",
+            "vldrh.u16 q2, [r8, #4]",
+            "vmlaldava.s16 r4, r5, q2, q0",
+            "vldrh.u16 q3, [r8, #6]",
+            "vmlaldava.s16 r6, r7, q3, q0",
+            "vldrh.u16 q1, [r8], #16",
+            "vmlaldava.s16 r0, r1, q1, q0",
+            "letp lr, 1b",
+            "2:",
+            "ldr r9, [r12, #24]",
+            "asrl r0, r1, #15",
+            concat!($sat, " r0, ", $bits, ", r0"),
+            "strh r0, [r11]",
+            "add r11, r11, r9",
+            "asrl r2, r3, #15",
+            concat!($sat, " r2, ", $bits, ", r2"),
+            "strh r2, [r11]",
+            "add r11, r11, r9",
+            "asrl r4, r5, #15",
+            concat!($sat, " r4, ", $bits, ", r4"),
+            "strh r4, [r11]",
+            "add r11, r11, r9",
+            "asrl r6, r7, #15",
+            concat!($sat, " r6, ", $bits, ", r6"),
+            "strh r6, [r11]",
+            "add r11, r11, r9",
+            "ldr r9, [r12, #28]",
+            "subs r9, #1",
+            "str r9, [r12, #28]",
+            "bne 3b",
+            "pop {{r4-r11}}",
+            in("r12") $pass,
+            out("r0") _,
+            out("r1") _,
+            out("r2") _,
+            out("r3") _,
+            out("lr") _,
+            out("q0") _, out("q1") _, out("q2") _, out("q3") _,
+        )
+    };
+}
+use mono_pass;
+
+/// The assembly of the stereo passes, `$pass` their `*mut StereoPass`; the finish saturates with
+/// `$sat` to `$bits` (`"ssat", "#16"`: `sat16`; `"usat", "#15"`: `sat16` and a fused
+/// ReLU, `max(.., 0)`, at no cost).
+macro_rules! stereo_pass {
+    ($pass:expr, $sat:literal, $bits:literal) => {
         asm!(
             "push {{r4-r11}}",
             "movs r8, #0",
@@ -303,17 +334,17 @@ unsafe fn stereo_q15(
             "ldr r11, [r12, #12]",
             "ldr r9, [r12, #40]",
             "asrl r0, r1, #15",
-            "ssat r0, #16, r0",
+            concat!($sat, " r0, ", $bits, ", r0"),
             "strh r0, [r11]",
             "asrl r2, r3, #15",
-            "ssat r2, #16, r2",
+            concat!($sat, " r2, ", $bits, ", r2"),
             "strh r2, [r11, #2]",
             "add r11, r11, r9",
             "asrl r4, r5, #15",
-            "ssat r4, #16, r4",
+            concat!($sat, " r4, ", $bits, ", r4"),
             "strh r4, [r11]",
             "asrl r6, r7, #15",
-            "ssat r6, #16, r6",
+            concat!($sat, " r6, ", $bits, ", r6"),
             "strh r6, [r11, #2]",
             "add r11, r11, r9",
             "str r11, [r12, #12]",
@@ -322,7 +353,7 @@ unsafe fn stereo_q15(
             "str r9, [r12, #44]",
             "bne 3b",
             "pop {{r4-r11}}",
-            in("r12") &mut pass as *mut StereoPass,
+            in("r12") $pass,
             out("r0") _,
             out("r1") _,
             out("r2") _,
@@ -330,6 +361,7 @@ unsafe fn stereo_q15(
             out("lr") _,
             out("q0") _, out("q1") _, out("q2") _, out("q3") _,
             out("q4") _, out("q5") _, out("q6") _, out("q7") _,
-        );
-    }
+        )
+    };
 }
+use stereo_pass;
