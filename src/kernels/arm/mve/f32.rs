@@ -3,6 +3,7 @@
 
 use core::arch::asm;
 
+use crate::activation::sealed::Op;
 use crate::activation::Activation;
 use crate::kernels::arm::vfp::Vfp;
 use crate::kernels::epilogue::Epilogue;
@@ -153,61 +154,31 @@ unsafe fn f32_pairs<A: Activation, const G: usize>(
         // `count >= 1` weight vectors, the starts (24 consecutive floats) and the
         // offsets, and writes the pass's 24 outputs (this function's contract).
         unsafe {
-            asm!(
-                "vldrw.u32 q0, [{s}]",
-                "vldrw.u32 q1, [{s}, #16]",
-                "vldrw.u32 q2, [{s}, #32]",
-                "vldrw.u32 q3, [{s}, #48]",
-                "vldrw.u32 q4, [{s}, #64]",
-                "vldrw.u32 q5, [{s}, #80]",
-                "dls lr, {n}",
-                "2:",
-                "vldrw.u32 q7, [{w}], #16",
-                "vldrw.u32 q6, [{x}, #16]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q1, q1, q6",
-                "vldrw.u32 q6, [{x}, #32]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q2, q2, q6",
-                "vldrw.u32 q6, [{x}, #48]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q3, q3, q6",
-                "vldrw.u32 q6, [{x}, #64]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q4, q4, q6",
-                "vldrw.u32 q6, [{x}, #80]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q5, q5, q6",
-                "vldrw.u32 q6, [{x}]",
-                "vmul.f32 q6, q6, q7",
-                "vadd.f32 q0, q0, q6",
-                "sub {x}, {x}, {xs}",
-                "le lr, 2b",
-                "vldrw.u32 q6, [{off}]",
-                "vstrw.32 q0, [{y}, q6, uxtw #2]",
-                "add {y}, {y}, {y4}",
-                "vstrw.32 q1, [{y}, q6, uxtw #2]",
-                "add {y}, {y}, {y4}",
-                "vstrw.32 q2, [{y}, q6, uxtw #2]",
-                "add {y}, {y}, {y4}",
-                "vstrw.32 q3, [{y}, q6, uxtw #2]",
-                "add {y}, {y}, {y4}",
-                "vstrw.32 q4, [{y}, q6, uxtw #2]",
-                "add {y}, {y}, {y4}",
-                "vstrw.32 q5, [{y}, q6, uxtw #2]",
-                s = in(reg) starts.as_ptr(),
-                n = in(reg) count,
-                w = inout(reg) vectors.as_ptr() => _,
-                x = inout(reg) x.add(m0) => _,
-                xs = in(reg) 4 * G,
-                off = in(reg) offsets.as_ptr(),
-                y = inout(reg) y => _,
-                y4 = in(reg) 16 / G * y_frame,
-                out("lr") _,
-                out("q0") _, out("q1") _, out("q2") _, out("q3") _,
-                out("q4") _, out("q5") _, out("q6") _, out("q7") _,
-            );
-            if !A::IDENTITY {
+            macro_rules! run {
+                ($mode:ident $(, $name:ident = $e:expr)*) => {
+                    asm!(
+                        f32_template!($mode),
+                        s = in(reg) starts.as_ptr(),
+                        n = in(reg) count,
+                        w = inout(reg) vectors.as_ptr() => _,
+                        x = inout(reg) x.add(m0) => _,
+                        xs = in(reg) 4 * G,
+                        off = in(reg) offsets.as_ptr(),
+                        y = inout(reg) y => _,
+                        y4 = in(reg) 16 / G * y_frame,
+                        out("lr") _,
+                        out("q0") _, out("q1") _, out("q2") _, out("q3") _,
+                        out("q4") _, out("q5") _, out("q6") _, out("q7") _,
+                        $($name = in(reg) $e,)*
+                    )
+                };
+            }
+            match A::OP {
+                Op::Relu => run!(relu, zr = 0u32),
+                Op::LeakyRelu => run!(leaky, zr = 0u32, k = act.slope().to_bits()),
+                _ => run!(none),
+            }
+            if matches!(A::OP, Op::Tanh) {
                 for m in 0..2 * ROWS {
                     let y = y.add((m / G) * y_frame + m % G);
                     y.write(act.apply(y.read()));
@@ -216,3 +187,87 @@ unsafe fn f32_pairs<A: Activation, const G: usize>(
         }
     }
 }
+
+/// The assembly of [`f32_pairs`], with the activation `$mode` (`none`, `relu`, `leaky`)
+/// fused on the accumulators before the stores.
+macro_rules! f32_template {
+    ($mode:ident) => {
+        concat!(
+            "vldrw.u32 q0, [{s}]\n",
+            "vldrw.u32 q1, [{s}, #16]\n",
+            "vldrw.u32 q2, [{s}, #32]\n",
+            "vldrw.u32 q3, [{s}, #48]\n",
+            "vldrw.u32 q4, [{s}, #64]\n",
+            "vldrw.u32 q5, [{s}, #80]\n",
+            "dls lr, {n}\n",
+            "2:\n",
+            "vldrw.u32 q7, [{w}], #16\n",
+            "vldrw.u32 q6, [{x}, #16]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q1, q1, q6\n",
+            "vldrw.u32 q6, [{x}, #32]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q2, q2, q6\n",
+            "vldrw.u32 q6, [{x}, #48]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q3, q3, q6\n",
+            "vldrw.u32 q6, [{x}, #64]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q4, q4, q6\n",
+            "vldrw.u32 q6, [{x}, #80]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q5, q5, q6\n",
+            "vldrw.u32 q6, [{x}]\n",
+            "vmul.f32 q6, q6, q7\n",
+            "vadd.f32 q0, q0, q6\n",
+            "sub {x}, {x}, {xs}\n",
+            "le lr, 2b\n",
+            fused!($mode),
+            "vldrw.u32 q6, [{off}]\n",
+            "vstrw.32 q0, [{y}, q6, uxtw #2]\n",
+            "add {y}, {y}, {y4}\n",
+            "vstrw.32 q1, [{y}, q6, uxtw #2]\n",
+            "add {y}, {y}, {y4}\n",
+            "vstrw.32 q2, [{y}, q6, uxtw #2]\n",
+            "add {y}, {y}, {y4}\n",
+            "vstrw.32 q3, [{y}, q6, uxtw #2]\n",
+            "add {y}, {y}, {y4}\n",
+            "vstrw.32 q4, [{y}, q6, uxtw #2]\n",
+            "add {y}, {y}, {y4}\n",
+            "vstrw.32 q5, [{y}, q6, uxtw #2]\n",
+        )
+    };
+}
+use f32_template;
+
+/// The fused activation of the six accumulators q0-q5 (`{zr}` holds the bits of +0.0,
+/// `{k}` the slope's): lanes below zero (`vcmp`, then `vpsel`) take zero or their product
+/// with the slope, the portable kernel's `relu` and `leaky_relu` (a NaN or a -0 is not
+/// below zero, and is kept).
+macro_rules! fused {
+    (none) => {
+        ""
+    };
+    (relu) => {
+        concat!(
+            "vmov.i32 q7, #0\n",
+            "vcmp.f32 lt, q0, {zr}\nvpsel q0, q7, q0\n",
+            "vcmp.f32 lt, q1, {zr}\nvpsel q1, q7, q1\n",
+            "vcmp.f32 lt, q2, {zr}\nvpsel q2, q7, q2\n",
+            "vcmp.f32 lt, q3, {zr}\nvpsel q3, q7, q3\n",
+            "vcmp.f32 lt, q4, {zr}\nvpsel q4, q7, q4\n",
+            "vcmp.f32 lt, q5, {zr}\nvpsel q5, q7, q5\n",
+        )
+    };
+    (leaky) => {
+        concat!(
+            "vmul.f32 q7, q0, {k}\nvcmp.f32 lt, q0, {zr}\nvpsel q0, q7, q0\n",
+            "vmul.f32 q7, q1, {k}\nvcmp.f32 lt, q1, {zr}\nvpsel q1, q7, q1\n",
+            "vmul.f32 q7, q2, {k}\nvcmp.f32 lt, q2, {zr}\nvpsel q2, q7, q2\n",
+            "vmul.f32 q7, q3, {k}\nvcmp.f32 lt, q3, {zr}\nvpsel q3, q7, q3\n",
+            "vmul.f32 q7, q4, {k}\nvcmp.f32 lt, q4, {zr}\nvpsel q4, q7, q4\n",
+            "vmul.f32 q7, q5, {k}\nvcmp.f32 lt, q5, {zr}\nvpsel q5, q7, q5\n",
+        )
+    };
+}
+use fused;
