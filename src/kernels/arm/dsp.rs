@@ -130,6 +130,43 @@ struct Pass {
     last: i32,
 }
 
+/// Outputs per pass of the 32-bit loop: eight sums in r4-r11.
+const WIDE: usize = 8;
+
+/// What one pass of the 32-bit loop reads, `r0` in the block: [`Pass`] with the start
+/// itself in place of a pointer to the starts (every output has the same).
+#[repr(C)]
+struct Pass32 {
+    start: i32,
+    x: *const i16,
+    y: *mut i16,
+    y_bytes: usize,
+    pairs: *const u32,
+    npairs: usize,
+    last: i32,
+}
+
+/// The starts in 32 bits, if every output's starts are the same and every partial sum
+/// stays in the `i32` range: `|start| + 2^15 * sum |w_j| <= i32::MAX`. (`SMLAD` adds both
+/// products to the sum exactly, and wraps only where the result leaves that range.)
+fn fits32(start: &[i64; ROWS], w: *const Q15, w_step: usize, count: usize) -> Option<i32> {
+    if start.iter().any(|&s| s != start[0]) {
+        return None;
+    }
+    // At most 257 taps: the sum of magnitudes is below 2^24.
+    let l1: u32 = (0..count)
+        // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
+        .map(|j| u32::from(unsafe { (*w.add(j * w_step)).to_bits() }.unsigned_abs()))
+        .sum();
+    let room = match l1 {
+        0..=0xffff => i64::from(i32::MAX as u32 - (l1 << 15)),
+        _ => return None,
+    };
+    (-room..=room)
+        .contains(&start[0])
+        .then_some(start[0] as i32)
+}
+
 /// The loop without the activation, or with a ReLU where `relu`: [`Rows::rows`] with
 /// `Identity` or `Relu` (`false`: declined).
 ///
@@ -176,36 +213,70 @@ unsafe fn rows(
             0
         },
     };
-    for _ in 0..blocks {
-        for g in 0..ROWS / PASS {
-            pass.start = start[g * PASS..].as_ptr();
-            // Registers: r0 the pass; r1 the input pointer, which steps back two samples
-            // per pair (pre-indexed load), r2 the weights, r3 the pair count; r4:r5,
-            // r6:r7, r8:r9, r10:r11 the accumulators of outputs 0-3 (saved and restored
-            // by the block itself: r6, r7 and r9 cannot be named as operands); r12 the
-            // weight pair, lr the input pair. Output m, pair p reads the word at
-            // x[base + m - 2p - 1] (the inputs of taps 2p + 1 and 2p); the odd last tap
-            // the halfword x[base + m - 2 * npairs].
+    // Where every partial sum stays in 32 bits (as for a designed filter), eight outputs
+    // a pass in 32-bit sums with `SMLAD`; the rest (four outputs, where the block count is
+    // odd, or all of them) four a pass in 64 bits with `SMLALD`.
+    let total = blocks * ROWS;
+    let mut done = 0;
+    if let Some(start32) = fits32(start, w, w_step, count) {
+        let mut wide = Pass32 {
+            start: start32,
+            x: pass.x,
+            y: pass.y,
+            y_bytes: pass.y_bytes,
+            pairs: pass.pairs,
+            npairs,
+            last: pass.last,
+        };
+        while total - done >= WIDE {
+            // Registers as in the 64-bit pass below, with r4-r11 the eight outputs' sums.
+            // The finish `ssat(acc, 16, asr 15)` is `sat16(acc >> 15)` of a sum that is
+            // exact (`fits32`).
             //
-            // The finish is `ssat(acc >> 15, 16)` on the low word of `acc >> 15`, which
-            // is all of it: |acc| <= (count + 1) * 2^30 < 2^39 (count <= 257 taps, the
-            // bias checked below 2^30 above).
-            //
-            // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j]; the
-            // caller makes those readable for every j < count and m < blocks * ROWS, and
-            // y + m * y_step writable; the block reads those inputs, the pairs, the
-            // starts and the pass, and writes outputs 0-3 of this pass. It leaves every
-            // register it does not declare as it found it.
+            // SAFETY: as below, for outputs done .. done + 8.
             unsafe {
                 if relu {
-                    mono_pass!(&pass as *const Pass, "usat", "#15")
+                    wide_pass!(&wide as *const Pass32, "usat", "#15")
                 } else {
-                    mono_pass!(&pass as *const Pass, "ssat", "#16")
+                    wide_pass!(&wide as *const Pass32, "ssat", "#16")
                 }
             }
-            pass.x = pass.x.wrapping_add(PASS);
-            pass.y = pass.y.wrapping_add(PASS * y_step);
+            wide.x = wide.x.wrapping_add(WIDE);
+            wide.y = wide.y.wrapping_add(WIDE * y_step);
+            done += WIDE;
         }
+        pass.x = wide.x;
+        pass.y = wide.y;
+    }
+    while done < total {
+        pass.start = start[done % ROWS..].as_ptr();
+        // Registers: r0 the pass; r1 the input pointer, which steps back two samples
+        // per pair (pre-indexed load), r2 the weights, r3 the pair count; r4:r5,
+        // r6:r7, r8:r9, r10:r11 the accumulators of outputs 0-3 (saved and restored
+        // by the block itself: r6, r7 and r9 cannot be named as operands); r12 the
+        // weight pair, lr the input pair. Output m, pair p reads the word at
+        // x[base + m - 2p - 1] (the inputs of taps 2p + 1 and 2p); the odd last tap
+        // the halfword x[base + m - 2 * npairs].
+        //
+        // The finish is `ssat(acc >> 15, 16)` on the low word of `acc >> 15`, which
+        // is all of it: |acc| <= (count + 1) * 2^30 < 2^39 (count <= 257 taps, the
+        // bias checked below 2^30 above).
+        //
+        // SAFETY: with x_step == 1, tap j of output m reads x[base + m - j]; the
+        // caller makes those readable for every j < count and m < blocks * ROWS, and
+        // y + m * y_step writable; the block reads those inputs, the pairs, the
+        // starts and the pass, and writes outputs 0-3 of this pass. It leaves every
+        // register it does not declare as it found it.
+        unsafe {
+            if relu {
+                mono_pass!(&pass as *const Pass, "usat", "#15")
+            } else {
+                mono_pass!(&pass as *const Pass, "ssat", "#16")
+            }
+        }
+        pass.x = pass.x.wrapping_add(PASS);
+        pass.y = pass.y.wrapping_add(PASS * y_step);
+        done += PASS;
     }
     true
 }
@@ -397,3 +468,102 @@ macro_rules! stereo_pass {
     };
 }
 use stereo_pass;
+
+/// The assembly of one pass of the 32-bit loop, `$pass` its `*const Pass32`: eight
+/// outputs, `SMLAD` (both taps of a pair) into each output's 32-bit sum, an odd last tap
+/// by `SMLABB`; the finish saturates `acc >> 15` with `$sat` to `$bits` (`"ssat", "#16"`:
+/// `sat16`; `"usat", "#15"`: with a fused ReLU).
+macro_rules! wide_pass {
+    ($pass:expr, $sat:literal, $bits:literal) => {
+        asm!(
+            "push {{r4-r11}}",
+            "ldr r4, [r0]",
+            "mov r5, r4",
+            "mov r6, r4",
+            "mov r7, r4",
+            "mov r8, r4",
+            "mov r9, r4",
+            "mov r10, r4",
+            "mov r11, r4",
+            "ldr r1, [r0, #4]",
+            "ldr r2, [r0, #16]",
+            "ldr r3, [r0, #20]",
+            "cmp r3, #0",
+            "beq 2f",
+            "1:",
+            "ldr r12, [r2], #4",
+            "ldr lr, [r1, #-4]!",
+            "smlad r4, lr, r12, r4",
+            "ldr lr, [r1, #2]",
+            "smlad r5, lr, r12, r5",
+            "ldr lr, [r1, #4]",
+            "smlad r6, lr, r12, r6",
+            "ldr lr, [r1, #6]",
+            "smlad r7, lr, r12, r7",
+            "ldr lr, [r1, #8]",
+            "smlad r8, lr, r12, r8",
+            "ldr lr, [r1, #10]",
+            "smlad r9, lr, r12, r9",
+            "ldr lr, [r1, #12]",
+            "smlad r10, lr, r12, r10",
+            "ldr lr, [r1, #14]",
+            "smlad r11, lr, r12, r11",
+            "subs r3, r3, #1",
+            "bne 1b",
+            "2:",
+            "ldr r12, [r0, #24]",
+            "cmp r12, #0",
+            "beq 3f",
+            "ldrsh lr, [r1, #-2]",
+            "smlabb r4, lr, r12, r4",
+            "ldrsh lr, [r1, #0]",
+            "smlabb r5, lr, r12, r5",
+            "ldrsh lr, [r1, #2]",
+            "smlabb r6, lr, r12, r6",
+            "ldrsh lr, [r1, #4]",
+            "smlabb r7, lr, r12, r7",
+            "ldrsh lr, [r1, #6]",
+            "smlabb r8, lr, r12, r8",
+            "ldrsh lr, [r1, #8]",
+            "smlabb r9, lr, r12, r9",
+            "ldrsh lr, [r1, #10]",
+            "smlabb r10, lr, r12, r10",
+            "ldrsh lr, [r1, #12]",
+            "smlabb r11, lr, r12, r11",
+            "3:",
+            "ldr r1, [r0, #8]",
+            "ldr r2, [r0, #12]",
+            concat!($sat, " r4, ", $bits, ", r4, asr #15"),
+            "strh r4, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r5, ", $bits, ", r5, asr #15"),
+            "strh r5, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r6, ", $bits, ", r6, asr #15"),
+            "strh r6, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r7, ", $bits, ", r7, asr #15"),
+            "strh r7, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r8, ", $bits, ", r8, asr #15"),
+            "strh r8, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r9, ", $bits, ", r9, asr #15"),
+            "strh r9, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r10, ", $bits, ", r10, asr #15"),
+            "strh r10, [r1]",
+            "add r1, r1, r2",
+            concat!($sat, " r11, ", $bits, ", r11, asr #15"),
+            "strh r11, [r1]",
+            "pop {{r4-r11}}",
+            in("r0") $pass,
+            out("r1") _,
+            out("r2") _,
+            out("r3") _,
+            out("r12") _,
+            out("lr") _,
+        )
+    };
+}
+use wide_pass;
