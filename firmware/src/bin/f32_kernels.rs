@@ -10,7 +10,7 @@
 #![no_std]
 #![no_main]
 
-use conv_transpose::{GroupedConvTranspose1d, LeakyRelu, Relu};
+use conv_transpose::{Activation, GroupedConvTranspose1d, Identity, LeakyRelu, Relu};
 use cortex_m_rt::entry;
 use semihosting::{println, process};
 
@@ -23,9 +23,13 @@ fn value(seed: u32, i: usize) -> f32 {
     (h >> 8) as f32 / (1u32 << 23) as f32 - 1.0
 }
 
-/// Checks one layer, channels first (`forward_ncl`) and interleaved (`forward`), against
+/// Checks one layer, channels first (`forward_ncl`) and interleaved (`forward`), plain and
+/// with ReLU and LeakyReLU(0.1) fused, against
 /// `y[c*M + j][n] = bias + sum_k x[c][i] * w[c][j][k]` over `i*S + k*D = n + P`, `k`
 /// increasing, in f32.
+// Not inlined: each shape's buffers live in its own frame, not all at once in main's
+// (the M0 has 16 KiB of RAM).
+#[inline(never)]
 #[allow(clippy::needless_range_loop)]
 fn check<
     const L: usize,
@@ -51,21 +55,8 @@ fn check<
         GroupedConvTranspose1d::<L, C, CO, M, K, S, P, D, OP>::from_torch(&w, bias.then_some(&b));
     let x: [[f32; L]; C] =
         core::array::from_fn(|c| core::array::from_fn(|i| value(seed + 2, c * L + i)));
-    let mut y = [[0.0f32; N]; CO];
-    layer.forward_ncl(&x, &mut y);
     let xi: [[f32; C]; L] = core::array::from_fn(|i| core::array::from_fn(|c| x[c][i]));
-    let mut yi = [[0.0f32; CO]; N];
-    layer.forward(&xi, &mut yi);
-    // The activations the loops fuse: ReLU and LeakyReLU, in both layouts.
-    let mut yr = [[0.0f32; N]; CO];
-    layer.forward_ncl_act(&x, &mut yr, Relu);
-    let mut yri = [[0.0f32; CO]; N];
-    layer.forward_act(&xi, &mut yri, Relu);
-    let mut yl = [[0.0f32; N]; CO];
-    layer.forward_ncl_act(&x, &mut yl, LeakyRelu(0.1));
-    let mut yli = [[0.0f32; CO]; N];
-    layer.forward_act(&xi, &mut yli, LeakyRelu(0.1));
-    let mut bad = 0;
+    let mut want = [[0.0f32; N]; CO];
     for co in 0..CO {
         let (c, j) = (co / M, co % M);
         for n in 0..N {
@@ -76,24 +67,78 @@ fn check<
                     acc += x[c][(m - k * D) / S] * w[c][j][k];
                 }
             }
-            if y[co][n].to_bits() != acc.to_bits() {
-                if bad < 3 {
-                    println!(
-                        "MISMATCH {} ch {} frame {}: {} != {}",
-                        name, co, n, y[co][n], acc
-                    );
+            want[co][n] = acc;
+        }
+    }
+    let mut bad = 0;
+    bad += compare(name, "", &layer, &x, &xi, &want, Identity, |v| v);
+    let relu = |v: f32| if v < 0.0 { 0.0 } else { v };
+    bad += compare(name, " relu", &layer, &x, &xi, &want, Relu, relu);
+    let leaky = |v: f32| if v < 0.0 { v * 0.1 } else { v };
+    bad += compare(
+        name,
+        " leaky",
+        &layer,
+        &x,
+        &xi,
+        &want,
+        LeakyRelu(0.1),
+        leaky,
+    );
+    println!(
+        "{name}: {} outputs, each in 2 layouts x 3 activations; {bad} not bit for bit",
+        CO * N
+    );
+    bad == 0
+}
+
+/// Runs `layer` in both layouts with `act` fused and counts the outputs that differ from
+/// `f(want)`.
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn compare<
+    const L: usize,
+    const C: usize,
+    const CO: usize,
+    const M: usize,
+    const K: usize,
+    const S: usize,
+    const P: usize,
+    const D: usize,
+    const OP: usize,
+    const N: usize,
+    A: Activation,
+>(
+    name: &str,
+    act_name: &str,
+    layer: &GroupedConvTranspose1d<L, C, CO, M, K, S, P, D, OP>,
+    x: &[[f32; L]; C],
+    xi: &[[f32; C]; L],
+    want: &[[f32; N]; CO],
+    act: A,
+    f: impl Fn(f32) -> f32,
+) -> usize {
+    let mut y = [[0.0f32; N]; CO];
+    layer.forward_ncl_act(x, &mut y, act);
+    let mut yi = [[0.0f32; CO]; N];
+    layer.forward_act(xi, &mut yi, act);
+    let mut bad = 0;
+    for co in 0..CO {
+        for n in 0..N {
+            let want = f(want[co][n]);
+            for (layout, got) in [("ncl", y[co][n]), ("nlc", yi[n][co])] {
+                if got.to_bits() != want.to_bits() {
+                    if bad < 3 {
+                        println!(
+                            "MISMATCH {name} {layout}{act_name} ch {co} frame {n}: {got} != {want}"
+                        );
+                    }
+                    bad += 1;
                 }
-                bad += 1;
             }
         }
     }
-    println!(
-        "{}: {} outputs in each layout, {} not bit for bit",
-        name,
-        CO * N,
-        bad
-    );
-    bad == 0
+    bad
 }
 
 macro_rules! case {
