@@ -79,7 +79,8 @@ impl Rows<Q15> for Mul32 {
         let mut pass = Pass {
             x: x.cast::<i16>(),
             w: packed.as_ptr(),
-            w_end: packed[..count].as_ptr_range().end,
+            // `pack` refused more than MAX_TAPS taps; `min` shows it without a panic path.
+            w_end: packed.as_ptr().wrapping_add(count.min(MAX_TAPS)),
             start,
             y: y.cast::<i16>(),
             y_bytes: y_step * 2,
@@ -138,7 +139,8 @@ impl Rows<Q15> for Mul32 {
             let mut pass = Pass {
                 x: x.cast::<i16>().wrapping_add(l),
                 w: packed.as_ptr(),
-                w_end: packed[..count].as_ptr_range().end,
+                // `pack` refused more than MAX_TAPS taps; `min` shows it without a panic path.
+                w_end: packed.as_ptr().wrapping_add(count.min(MAX_TAPS)),
                 start,
                 y: y.cast::<i16>().wrapping_add(l),
                 y_bytes: y_frame * 2,
@@ -156,7 +158,7 @@ impl Rows<Q15> for Mul32 {
             // sums.
             for f in passes * PASS..frames {
                 let mut acc = start;
-                for (j, &wv) in packed[..count].iter().enumerate() {
+                for (j, &wv) in packed.iter().take(count).enumerate() {
                     // SAFETY: as above; `pack` checked that the sum stays in i32.
                     let xv = unsafe { *x.cast::<i16>().add((f - j) * 2 + l) };
                     acc += i32::from(xv) * wv;
