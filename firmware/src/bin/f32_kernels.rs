@@ -168,6 +168,13 @@ fn main() -> ! {
     ok &= case!("quad_x3", seed=9 bias=true, L=40 C=4 M=1 K=24 S=3 P=2 D=1 OP=0);
     ok &= case!("octo_x2", seed=10 bias=true, L=20 C=8 M=1 K=16 S=2 P=1 D=1 OP=1);
     ok &= case!("tri_x2", seed=11 bias=false, L=30 C=3 M=1 K=12 S=2 P=0 D=1 OP=0);
+    // The sliding-window loop's branches: a period and more (21 taps: one before the
+    // groups, five groups), stereo with an odd tap count (7), and phases longer than its
+    // weight buffer (70 mono taps, 40 stereo), which take the loop that reloads its window.
+    ok &= case!("x2_k42", seed=12 bias=true, L=60 C=1 M=1 K=42 S=2 P=3 D=1 OP=0);
+    ok &= case!("stereo_x3_k21", seed=13 bias=false, L=40 C=2 M=1 K=21 S=3 P=0 D=1 OP=2);
+    ok &= case!("s1_k70", seed=14 bias=false, L=90 C=1 M=1 K=70 S=1 P=0 D=1 OP=0);
+    ok &= case!("stereo_s1_k40", seed=15 bias=true, L=64 C=2 M=1 K=40 S=1 P=2 D=1 OP=0);
     ok &= case!("multiplier", seed=7 bias=true, L=24 C=2 M=2 K=6 S=2 P=1 D=1 OP=1);
     ok &= case!("dilated", seed=8 bias=false, L=40 C=1 M=1 K=7 S=3 P=4 D=2 OP=1);
     if ok {

@@ -186,15 +186,17 @@ unsafe fn rows(
     y_step: usize,
     blocks: usize,
 ) -> bool {
-    const { assert!(ROWS % PASS == 0) };
+    const { assert!(ROWS.is_multiple_of(PASS)) };
     let bias_bits = start
         .iter()
         .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
     if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
         return false;
     }
-    // SAFETY (reads of w): tap j's weight is at w + j * w_step, readable for j < count.
-    let weight = |j: usize| unsafe { (*w.add(j * w_step)).to_bits() };
+    let weight = |j: usize| {
+        // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
+        unsafe { (*w.add(j * w_step)).to_bits() }
+    };
     let npairs = count / 2;
     let mut pairs = [0u32; MAX_PAIRS];
     for (p, pair) in pairs[..npairs].iter_mut().enumerate() {
@@ -303,8 +305,10 @@ unsafe fn stereo(
     y_frame: usize,
     blocks: usize,
 ) {
-    // SAFETY (reads of w): tap j's two weights are at w + j * w_step .. + 2.
-    let weight = |j: usize, l: usize| unsafe { (*w.add(j * w_step + l)).to_bits() };
+    let weight = |j: usize, l: usize| {
+        // SAFETY: tap j's two weights are at w + j * w_step .. + 2.
+        unsafe { (*w.add(j * w_step + l)).to_bits() }
+    };
     let mut words = [0u32; MAX_PAIRS];
     for (j, word) in words[..count].iter_mut().enumerate() {
         *word = u32::from(weight(j, 0) as u16) | (u32::from(weight(j, 1) as u16) << 16);

@@ -69,7 +69,7 @@ impl Rows<Q15> for Mul32 {
         blocks: usize,
         act: A,
     ) -> bool {
-        const { assert!(ROWS % PASS == 0) };
+        const { assert!(ROWS.is_multiple_of(PASS)) };
         if x_step != 1 || start.iter().any(|&s| s != start[0]) {
             return false;
         }
@@ -147,11 +147,11 @@ impl Rows<Q15> for Mul32 {
                 passes,
                 low: low::<A>(),
             };
-            // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for
-            // every j < count and frame f < frames (the contract), and y + f * y_frame +
-            // l is writable: `passes`' contract with samples two apart, `frames / 4`
-            // passes of four frames.
             if passes > 0 {
+                // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for
+                // every j < count and frame f < frames (the contract), and y + f *
+                // y_frame + l is writable: `passes`' contract with samples two apart,
+                // `frames / 4` passes of four frames.
                 unsafe { passes!(&mut pass, 4, 8, 12, 16) };
             }
             // The last frames (two, where the block count is odd), in the same 32-bit

@@ -47,7 +47,7 @@ impl Rows<Q15> for Mve {
         blocks: usize,
         act: A,
     ) -> bool {
-        const { assert!(ROWS % PASS == 0) };
+        const { assert!(ROWS.is_multiple_of(PASS)) };
         // |acc| <= (count + 1) * 2^30 < 2^39, so `acc >> 15` is its low word.
         let bias_bits = (-(1i64 << 30)..1i64 << 30).contains(&start[0]);
         if x_step != 1 || count > MAX_TAPS || !bias_bits || start.iter().any(|&s| s != start[0]) {

@@ -19,6 +19,9 @@ use crate::kernels::epilogue::Epilogue;
 use crate::kernels::lanes::lanes_blocks;
 use crate::kernels::portable::{Rows, ROWS};
 
+mod ring;
+use ring::ring;
+
 /// The portable kernel's inner loop with `vmla`: one `vldm` of the twelve inputs, one
 /// `vldr` of the weight and twelve `vmla` per tap. `vmla` rounds the product before
 /// adding, as the portable loop does, so the results are the same to the bit.
@@ -38,6 +41,21 @@ impl Rows<f32> for Vfp {
         blocks: usize,
         act: A,
     ) -> bool {
+        let ringed = x_step == 1
+            // SAFETY: with x_step == 1 the `Rows` contract is `ring`'s for one lane.
+            && unsafe { ring::<A, 1>(act, start, x, w, w_step, count, y, y_step, blocks) };
+        if ringed {
+            if matches!(A::OP, Op::Tanh) {
+                for m in 0..blocks * ROWS {
+                    // SAFETY: output m < blocks * ROWS, writable by the contract.
+                    unsafe {
+                        let y = y.add(m * y_step);
+                        y.write(act.apply(y.read()));
+                    }
+                }
+            }
+            return true;
+        }
         for b in 0..blocks {
             let y = y.wrapping_add(b * ROWS * y_step);
             // SAFETY: the `Rows` contract covers every output `m < blocks * ROWS`, so block
@@ -90,6 +108,22 @@ impl Rows<f32> for Vfp {
             return true;
         }
         let frames = ROWS / G;
+        let ringed = x_step == G
+            // SAFETY: with x_frame == x_step == G the `Rows::lanes` contract is `ring`'s
+            // for G lanes.
+            && unsafe { ring::<A, G>(act, start, x, w, w_step, count, y, y_frame, blocks) };
+        if ringed {
+            if matches!(A::OP, Op::Tanh) {
+                for m in 0..blocks * ROWS {
+                    // SAFETY: frame m / G of the runs, lane m % G: writable by the contract.
+                    unsafe {
+                        let y = y.add((m / G) * y_frame + m % G);
+                        y.write(act.apply(y.read()));
+                    }
+                }
+            }
+            return true;
+        }
         for b in 0..blocks {
             let x = x.wrapping_add(b * frames * x_frame);
             let y = y.wrapping_add(b * frames * y_frame);
@@ -141,15 +175,15 @@ unsafe fn rows<A: Activation>(
     // `sreg` class needs a target feature only nightly can enable), so the block saves
     // and restores every FPU register it touches itself: s3 the weight, s4-s15 the
     // inputs, s16-s27 the accumulators.
-    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step for
-    // j < count, and writes y + m * y_step for m < 12, which `rows`' contract makes valid; it
-    // leaves every register but the named integer ones as it found them.
     // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
     let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
         act.slope()
     } else {
         0.0
     };
+    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step for
+    // j < count, and writes y + m * y_step for m < 12, which `rows`' contract makes valid; it
+    // leaves every register but the named integer ones as it found them.
     unsafe {
         macro_rules! run {
             (none) => {
@@ -212,16 +246,16 @@ unsafe fn lanes2<A: Activation>(
 ) {
     // As in `rows`: the block saves and restores every FPU register it touches (s2-s3
     // the weights, s4-s15 the inputs, s16-s27 the accumulators).
-    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step .. + 2
-    // for j < count, and writes y + f * y_frame .. + 2 for f < 6, which this
-    // function's contract makes valid; it leaves every register but the named integer
-    // ones as it found them.
     // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
     let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
         act.slope()
     } else {
         0.0
     };
+    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step .. + 2
+    // for j < count, and writes y + f * y_frame .. + 2 for f < 6, which this
+    // function's contract makes valid; it leaves every register but the named integer
+    // ones as it found them.
     unsafe {
         macro_rules! run {
             (none) => {
@@ -284,16 +318,16 @@ unsafe fn lanes4<A: Activation>(
 ) {
     // As in `rows`: the block saves and restores every FPU register it touches (s0-s3
     // the weights, s4-s15 the inputs, s16-s27 the accumulators).
-    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step .. + 4
-    // for j < count, and writes y + f * y_frame .. + 4 for f < 3, which this
-    // function's contract makes valid; it leaves every register but the named integer
-    // ones as it found them.
     // The fused activation's operand: 0 for ReLU, the slope for LeakyReLU.
     let k: f32 = if matches!(A::OP, Op::LeakyRelu) {
         act.slope()
     } else {
         0.0
     };
+    // SAFETY: the block reads `start`, x - j * x_step .. + 12 and w + j * w_step .. + 4
+    // for j < count, and writes y + f * y_frame .. + 4 for f < 3, which this
+    // function's contract makes valid; it leaves every register but the named integer
+    // ones as it found them.
     unsafe {
         macro_rules! run {
             (none) => {
