@@ -31,6 +31,8 @@ fn value(seed: u32, i: usize) -> i16 {
 /// `full[i*S + k*D][c*M + j] += x[c][i] * w[c][j][k]` (depthwise with multiplier `M`,
 /// channels first), cropped by `P`, plus `bias << 15`, `sat16(>> 15)`.
 // The scatter indexes by frame, tap and channel, as the definition is written.
+// Not inlined: each shape's buffers live in its own frame (the M0 has 16 KiB of RAM).
+#[inline(never)]
 #[allow(clippy::type_complexity, clippy::needless_range_loop)]
 fn check<
     const L: usize,
@@ -152,6 +154,11 @@ fn main() -> ! {
     // `forward_ncl`), and a channel multiplier (the general path).
     ok &= case!("stereo_x2", seed=6 scale=8 bias=true, L=48 C=2 M=1 K=32 S=2 P=8 D=1 OP=1);
     ok &= case!("stereo_sat", seed=10 scale=1 bias=true, L=40 C=2 M=1 K=9 S=3 P=1 D=1 OP=0);
+    // Stereo split into two mono signals: runs of blocks longer than the buffers (two
+    // taps, then 100: one and several runs, an odd block left to the SMLALBB loop).
+    ok &= case!("stereo_s1_k2", seed=13 scale=2 bias=true, L=200 C=2 M=1 K=2 S=1 P=0 D=1 OP=0);
+    ok &=
+        case!("stereo_s1_k100", seed=14 scale=32 bias=false, L=200 C=2 M=1 K=100 S=1 P=4 D=1 OP=0);
     ok &= case!("quad_x2", seed=11 scale=4 bias=true, L=30 C=4 M=1 K=16 S=2 P=2 D=1 OP=1);
     ok &= case!("tri_x3", seed=12 scale=4 bias=false, L=30 C=3 M=1 K=12 S=3 P=0 D=1 OP=0);
     ok &= case!("multiplier", seed=7 scale=2 bias=true, L=24 C=2 M=2 K=6 S=2 P=1 D=1 OP=1);

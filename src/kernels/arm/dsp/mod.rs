@@ -10,6 +10,9 @@
 //! assembly (`sat16(acc >> 15)`: a shift and `ssat`), so the results are the portable
 //! kernel's to the bit. A ReLU is fused into that saturation (`usat` to 15 bits is
 //! `max(sat16(..), 0)`); other activations run over the outputs once they are stored.
+//! Where the phase's headroom allows, eight outputs a pass sum in 32 bits with `SMLAD`
+//! instead ([`fits32`]). Interleaved stereo is split into two mono signals for the same
+//! loops (`stereo.rs`).
 
 use core::arch::asm;
 
@@ -18,6 +21,9 @@ use crate::fixed::Q15;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::lanes::lanes_blocks;
 use crate::kernels::portable::{Rows, ROWS};
+
+mod stereo;
+use stereo::{split, stereo};
 
 /// The portable kernel's Q15 inner loop with `SMLALD`: two multiply-adds into a 64-bit
 /// accumulator per instruction, four outputs at a time.
@@ -90,9 +96,14 @@ impl Rows<Q15> for Dsp {
             return true;
         }
         // SAFETY: interleaved stereo, not dilated: the `Rows::lanes` contract with G = 2,
-        // x_frame = x_step = 2 is `stereo`'s.
+        // x_frame = x_step = 2 is `split`'s and `stereo`'s.
         unsafe {
-            stereo(A::RELU, start, x, w, w_step, count, y, y_frame, blocks);
+            let done = split(A::RELU, start, x, w, w_step, count, y, y_frame, blocks);
+            if done < blocks {
+                let (x, y) = (x.add(done * ROWS), y.add(done * ROWS / 2 * y_frame));
+                let rest = blocks - done;
+                stereo(A::RELU, start, x, w, w_step, count, y, y_frame, rest);
+            }
             if !A::IDENTITY && !A::RELU {
                 for m in 0..blocks * ROWS {
                     let y = y.add((m / 2) * y_frame + m % 2);
@@ -186,48 +197,109 @@ unsafe fn rows(
     y_step: usize,
     blocks: usize,
 ) -> bool {
-    const { assert!(ROWS.is_multiple_of(PASS)) };
-    let bias_bits = start
-        .iter()
-        .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
-    if x_step != 1 || count > 2 * MAX_PAIRS + 1 || !bias_bits {
+    if x_step != 1 {
         return false;
     }
-    let weight = |j: usize| {
-        // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
-        unsafe { (*w.add(j * w_step)).to_bits() }
-    };
-    let npairs = count / 2;
     let mut pairs = [0u32; MAX_PAIRS];
-    for (p, pair) in pairs[..npairs].iter_mut().enumerate() {
-        *pair = u32::from(weight(2 * p + 1) as u16) | (u32::from(weight(2 * p) as u16) << 16);
+    // SAFETY: the contract's weights.
+    let Some(taps) = (unsafe { Taps::new(&mut pairs, start, w, w_step, count) }) else {
+        return false;
+    };
+    // SAFETY: with x_step == 1, the contract is `mono`'s.
+    unsafe { mono(relu, &taps, start, x, y, y_step, blocks * ROWS) };
+    true
+}
+
+/// A phase's weights as the mono loops read them, packed once for all its blocks.
+struct Taps<'a> {
+    /// `npairs` packed weights: pair `p` has tap `2p + 1` low and tap `2p` high.
+    pairs: &'a [u32; MAX_PAIRS],
+    npairs: usize,
+    /// The odd last tap's weight, sign-extended, or zero.
+    last: i32,
+    /// The starts in 32 bits where the 32-bit loop may take the phase ([`fits32`]).
+    start32: Option<i32>,
+}
+
+impl<'a> Taps<'a> {
+    /// Packs the `count` taps at `w + j * w_step` into `pairs`, or declines (`None`): more than
+    /// `2 * MAX_PAIRS + 1` taps, or a start beyond `+-2^30`.
+    ///
+    /// # Safety
+    /// `w + j * w_step` is readable for every `j < count`.
+    #[inline(always)]
+    unsafe fn new(
+        pairs: &'a mut [u32; MAX_PAIRS],
+        start: &[i64; ROWS],
+        w: *const Q15,
+        w_step: usize,
+        count: usize,
+    ) -> Option<Self> {
+        let bias_bits = start
+            .iter()
+            .all(|&s| (-(1i64 << 30)..1i64 << 30).contains(&s));
+        if count > 2 * MAX_PAIRS + 1 || !bias_bits {
+            return None;
+        }
+        let weight = |j: usize| {
+            // SAFETY: tap j's weight is at w + j * w_step, readable for j < count.
+            unsafe { (*w.add(j * w_step)).to_bits() }
+        };
+        let npairs = count / 2;
+        for (p, pair) in pairs.iter_mut().take(npairs).enumerate() {
+            *pair = u32::from(weight(2 * p + 1) as u16) | (u32::from(weight(2 * p) as u16) << 16);
+        }
+        Some(Taps {
+            pairs,
+            npairs,
+            last: if count % 2 == 1 {
+                i32::from(weight(count - 1))
+            } else {
+                0
+            },
+            start32: fits32(start, w, w_step, count),
+        })
     }
+}
+
+/// `total` consecutive outputs of one phase (a multiple of [`PASS`]): `y[m * y_step] =
+/// sat16((start[m % ROWS] + sum_j x[m - j] * w_j) >> 15)`, `max(.., 0)` where `relu`.
+///
+/// # Safety
+/// `x - j .. + total` is readable for every tap `j` of `taps`, and `y + m * y_step`
+/// writable for every `m < total`.
+#[inline(always)]
+unsafe fn mono(
+    relu: bool,
+    taps: &Taps<'_>,
+    start: &[i64; ROWS],
+    x: *const Q15,
+    y: *mut Q15,
+    y_step: usize,
+    total: usize,
+) {
+    const { assert!(ROWS.is_multiple_of(PASS)) };
     let mut pass = Pass {
         start: start.as_ptr(),
         x: x.cast::<i16>().wrapping_add(1),
         y: y.cast::<i16>(),
         y_bytes: y_step * 2,
-        pairs: pairs.as_ptr(),
-        npairs,
-        last: if count % 2 == 1 {
-            i32::from(weight(count - 1))
-        } else {
-            0
-        },
+        pairs: taps.pairs.as_ptr(),
+        npairs: taps.npairs,
+        last: taps.last,
     };
     // Where every partial sum stays in 32 bits (as for a designed filter), eight outputs
     // a pass in 32-bit sums with `SMLAD`; the rest (four outputs, where the block count is
     // odd, or all of them) four a pass in 64 bits with `SMLALD`.
-    let total = blocks * ROWS;
     let mut done = 0;
-    if let Some(start32) = fits32(start, w, w_step, count) {
+    if let Some(start32) = taps.start32 {
         let mut wide = Pass32 {
             start: start32,
             x: pass.x,
             y: pass.y,
             y_bytes: pass.y_bytes,
             pairs: pass.pairs,
-            npairs,
+            npairs: pass.npairs,
             last: pass.last,
         };
         while total - done >= WIDE {
@@ -279,72 +351,6 @@ unsafe fn rows(
         pass.x = pass.x.wrapping_add(PASS);
         pass.y = pass.y.wrapping_add(PASS * y_step);
         done += PASS;
-    }
-    true
-}
-
-/// Interleaved stereo ([`Rows::lanes`] with two lanes), without the activation (or with a
-/// ReLU where `relu`): two frames of both channels a pass. One 32-bit load fetches a
-/// frame's two samples, and one word holds a tap's two weights, so `SMLALBB` and `SMLALTT`
-/// add each channel's product to its own 64-bit accumulator: four multiply-adds for one
-/// weight load, two input loads and four instructions. The finish is the mono loop's.
-///
-/// # Safety
-/// As [`Rows::lanes`] with G = 2, x_frame = x_step = 2; `count <= MAX_PAIRS` and every
-/// start within `+-2^30`.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-unsafe fn stereo(
-    relu: bool,
-    start: &[i64; ROWS],
-    x: *const Q15,
-    w: *const Q15,
-    w_step: usize,
-    count: usize,
-    y: *mut Q15,
-    y_frame: usize,
-    blocks: usize,
-) {
-    let weight = |j: usize, l: usize| {
-        // SAFETY: tap j's two weights are at w + j * w_step .. + 2.
-        unsafe { (*w.add(j * w_step + l)).to_bits() }
-    };
-    let mut words = [0u32; MAX_PAIRS];
-    for (j, word) in words[..count].iter_mut().enumerate() {
-        *word = u32::from(weight(j, 0) as u16) | (u32::from(weight(j, 1) as u16) << 16);
-    }
-    let mut pass = Pass {
-        // The accumulators are frame 0 left, right, frame 1 left, right: `start[..4]`.
-        start: start.as_ptr(),
-        // One frame on: the loop steps back a frame before each tap's load.
-        x: x.cast::<i16>().wrapping_add(2),
-        y: y.cast::<i16>(),
-        y_bytes: y_frame * 2,
-        pairs: words.as_ptr(),
-        npairs: count,
-        last: 0,
-    };
-    for _ in 0..blocks * ROWS / PASS {
-        // Registers as in `rows`: r1 the input pointer, one frame (4 bytes) back per tap,
-        // r2 the tap words, r3 the tap count, r4:r5, r6:r7, r8:r9, r10:r11 the sums of
-        // frame 0 left and right, frame 1 left and right; r12 the tap's weights, lr a
-        // frame's samples.
-        //
-        // SAFETY: tap j of frame f, lane l reads x[(f - j) * 2 + l], readable for every
-        // j < count and frame f of the call (the contract); the block reads frames 0 and
-        // 1 of this pass, the `count >= 1` words, the starts and the pass, and writes the
-        // pass's four outputs. It leaves every register it does not declare as it found
-        // it.
-        unsafe {
-            if relu {
-                stereo_pass!(&pass as *const Pass, "usat", "#15")
-            } else {
-                stereo_pass!(&pass as *const Pass, "ssat", "#16")
-            }
-        }
-        // Two frames of two lanes on.
-        pass.x = pass.x.wrapping_add(4);
-        pass.y = pass.y.wrapping_add(2 * y_frame);
     }
 }
 
@@ -419,59 +425,6 @@ macro_rules! mono_pass {
     };
 }
 use mono_pass;
-
-/// The assembly of one pass of [`stereo`], `$pass` its `*const Pass`; the finish
-/// saturates with `$sat` to `$bits` (`"ssat", "#16"`: `sat16`; `"usat", "#15"`: `sat16`
-/// and a fused ReLU, `max(.., 0)`, at no cost).
-macro_rules! stereo_pass {
-    ($pass:expr, $sat:literal, $bits:literal) => {
-        asm!(
-            "push {{r4-r11}}",
-            "ldr r1, [r0]",
-            "ldm r1, {{r4-r11}}",
-            "ldr r1, [r0, #4]",
-            "ldr r2, [r0, #16]",
-            "ldr r3, [r0, #20]",
-            "1:",
-            "ldr r12, [r2], #4",
-            "ldr lr, [r1, #-4]!",
-            "smlalbb r4, r5, lr, r12",
-            "smlaltt r6, r7, lr, r12",
-            "ldr lr, [r1, #4]",
-            "smlalbb r8, r9, lr, r12",
-            "smlaltt r10, r11, lr, r12",
-            "subs r3, r3, #1",
-            "bne 1b",
-            "ldr r1, [r0, #8]",
-            "ldr r2, [r0, #12]",
-            "lsrs r4, r4, #15",
-            "orr r4, r4, r5, lsl #17",
-            concat!($sat, " r4, ", $bits, ", r4"),
-            "strh r4, [r1]",
-            "lsrs r6, r6, #15",
-            "orr r6, r6, r7, lsl #17",
-            concat!($sat, " r6, ", $bits, ", r6"),
-            "strh r6, [r1, #2]",
-            "add r1, r1, r2",
-            "lsrs r8, r8, #15",
-            "orr r8, r8, r9, lsl #17",
-            concat!($sat, " r8, ", $bits, ", r8"),
-            "strh r8, [r1]",
-            "lsrs r10, r10, #15",
-            "orr r10, r10, r11, lsl #17",
-            concat!($sat, " r10, ", $bits, ", r10"),
-            "strh r10, [r1, #2]",
-            "pop {{r4-r11}}",
-            in("r0") $pass,
-            out("r1") _,
-            out("r2") _,
-            out("r3") _,
-            out("r12") _,
-            out("lr") _,
-        )
-    };
-}
-use stereo_pass;
 
 /// The assembly of one pass of the 32-bit loop, `$pass` its `*const Pass32`: eight
 /// outputs, `SMLAD` (both taps of a pair) into each output's 32-bit sum, an odd last tap
