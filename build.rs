@@ -4,8 +4,12 @@
 //! the `arm-dsp` feature says so, since there the extension is optional. The `arm-mve`
 //! feature says a `thumbv8m.main` target has Helium (MVE, which implies the DSP
 //! extension): Cortex-M55 and M85, built with `-C target-cpu=cortex-m55` (or `m85`).
+//!
+//! `conv_transpose_armv6m`: ARMv6-M (Cortex-M0, M0+), where the stream copies its blocks
+//! with a loop of its own (`kernels::arm::copy`) rather than link `memcpy`.
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(conv_transpose_arm_dsp)");
+    println!("cargo::rustc-check-cfg=cfg(conv_transpose_armv6m)");
     println!("cargo::rustc-check-cfg=cfg(conv_transpose_arm_mve)");
     println!("cargo::rerun-if-changed=build.rs");
     let target = std::env::var("TARGET").unwrap_or_default();
@@ -17,5 +21,8 @@ fn main() {
     }
     if mve {
         println!("cargo::rustc-cfg=conv_transpose_arm_mve");
+    }
+    if target.starts_with("thumbv6m") {
+        println!("cargo::rustc-cfg=conv_transpose_armv6m");
     }
 }

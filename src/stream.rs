@@ -251,7 +251,7 @@ impl<
         y: &mut [[T; COUT]; N],
         act: A,
     ) -> usize {
-        Self::block_room(state).copy_from_slice(x);
+        crate::kernels::copy(Self::block_room(state), x);
         self.process_room(kernel, state, y, act)
     }
 

@@ -34,3 +34,13 @@ mod aarch64;
 mod arm;
 #[cfg(target_arch = "x86_64")]
 mod x86_64;
+
+/// `dst.copy_from_slice(src)` for the streams' blocks: on ARMv6-M a loop of its own, so
+/// that a stream links no `memcpy` (`arm::copy`).
+#[inline(always)]
+pub(crate) fn copy<T: Copy>(dst: &mut [T], src: &[T]) {
+    #[cfg(conv_transpose_armv6m)]
+    arm::copy::copy(dst, src);
+    #[cfg(not(conv_transpose_armv6m))]
+    dst.copy_from_slice(src);
+}

@@ -17,6 +17,7 @@
 //! and a load for the window.
 
 use core::arch::asm;
+use core::mem::MaybeUninit;
 
 use crate::activation::Activation;
 use crate::fixed::Q15;
@@ -73,14 +74,18 @@ impl Rows<Q15> for Mul32 {
         if x_step != 1 || start.iter().any(|&s| s != start[0]) {
             return false;
         }
-        let Some((packed, start)) = pack(w, w_step, count, start[0]) else {
+        let mut packed = [MaybeUninit::uninit(); MAX_TAPS];
+        let Some(start) = pack(&mut packed, w, w_step, count, start[0]) else {
             return false;
         };
         let mut pass = Pass {
             x: x.cast::<i16>(),
-            w: packed.as_ptr(),
+            w: packed.as_ptr().cast::<i32>(),
             // `pack` refused more than MAX_TAPS taps; `min` shows it without a panic path.
-            w_end: packed.as_ptr().wrapping_add(count.min(MAX_TAPS)),
+            w_end: packed
+                .as_ptr()
+                .cast::<i32>()
+                .wrapping_add(count.min(MAX_TAPS)),
             start,
             y: y.cast::<i16>(),
             y_bytes: y_step * 2,
@@ -126,21 +131,24 @@ impl Rows<Q15> for Mul32 {
             };
             return true;
         }
+        let mut buffers = [[MaybeUninit::uninit(); MAX_TAPS]; 2];
+        let [left_taps, right_taps] = &mut buffers;
         let (Some(left), Some(right)) = (
-            pack(w, w_step, count, start[0]),
-            pack(w.wrapping_add(1), w_step, count, start[1]),
+            pack(left_taps, w, w_step, count, start[0]),
+            pack(right_taps, w.wrapping_add(1), w_step, count, start[1]),
         ) else {
             return false;
         };
         // Each channel in turn: its frames are a mono signal of every other sample.
         let frames = blocks * ROWS / 2;
         let passes = frames / PASS;
-        for (l, (packed, start)) in [left, right].into_iter().enumerate() {
+        for (l, (packed, start)) in buffers.iter().zip([left, right]).enumerate() {
+            let packed = packed.as_ptr().cast::<i32>();
             let mut pass = Pass {
                 x: x.cast::<i16>().wrapping_add(l),
-                w: packed.as_ptr(),
+                w: packed,
                 // `pack` refused more than MAX_TAPS taps; `min` shows it without a panic path.
-                w_end: packed.as_ptr().wrapping_add(count.min(MAX_TAPS)),
+                w_end: packed.wrapping_add(count.min(MAX_TAPS)),
                 start,
                 y: y.cast::<i16>().wrapping_add(l),
                 y_bytes: y_frame * 2,
@@ -158,9 +166,11 @@ impl Rows<Q15> for Mul32 {
             // sums.
             for f in passes * PASS..frames {
                 let mut acc = start;
-                for (j, &wv) in packed.iter().take(count).enumerate() {
-                    // SAFETY: as above; `pack` checked that the sum stays in i32.
-                    let xv = unsafe { *x.cast::<i16>().add((f - j) * 2 + l) };
+                for j in 0..count.min(MAX_TAPS) {
+                    // SAFETY: as above, and `pack` wrote the first `count` weights and
+                    // checked that the sum stays in i32.
+                    let (xv, wv) =
+                        unsafe { (*x.cast::<i16>().add((f - j) * 2 + l), *packed.add(j)) };
                     acc += i32::from(xv) * wv;
                 }
                 let v = Q15::finish(i64::from(acc));
@@ -194,29 +204,35 @@ fn low<A: Activation>() -> i32 {
     }
 }
 
-/// A phase's weights (`count` of them, `w_step` apart), sign-extended, and `start` in
-/// 32 bits, if every partial sum of an output stays in the `i32` range (`|start| + 2^15 *
-/// sum |w| <= i32::MAX`) and the phase fits the buffer.
-fn pack(w: *const Q15, w_step: usize, count: usize, start: i64) -> Option<([i32; MAX_TAPS], i32)> {
+/// A phase's weights (`count` of them, `w_step` apart), sign-extended into the first
+/// `count` of `packed`, and `start` in 32 bits, if every partial sum of an output stays in
+/// the `i32` range (`|start| + 2^15 * sum |w| <= i32::MAX`) and the phase fits the
+/// buffer. (The buffer is the caller's and left uninitialised beyond `count`: no copy of
+/// it, no clearing.)
+fn pack(
+    packed: &mut [MaybeUninit<i32>; MAX_TAPS],
+    w: *const Q15,
+    w_step: usize,
+    count: usize,
+    start: i64,
+) -> Option<i32> {
     if count > MAX_TAPS {
         return None;
     }
     // The sum of the magnitudes is below 2^22: at most 64 of them.
-    let mut packed = [0i32; MAX_TAPS];
     let mut l1 = 0u32;
-    for (j, p) in packed[..count].iter_mut().enumerate() {
+    for (j, p) in packed.iter_mut().take(count).enumerate() {
         // SAFETY: tap j's weight is at w + j * w_step, readable for j < count (the
         // callers' `Rows` contract).
-        *p = i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
-        l1 += p.unsigned_abs();
+        let v = i32::from(unsafe { (*w.add(j * w_step)).to_bits() });
+        p.write(v);
+        l1 += v.unsigned_abs();
     }
     let room = match l1 {
         0..=0xffff => i64::from(i32::MAX as u32 - (l1 << 15)),
         _ => return None,
     };
-    (-room..=room)
-        .contains(&start)
-        .then_some((packed, start as i32))
+    (-room..=room).contains(&start).then_some(start as i32)
 }
 
 /// Runs the passes of `pass` (a `*mut Pass`), four outputs each; `$d1`, `$d2`, `$d3` are
