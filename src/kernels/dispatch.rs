@@ -22,7 +22,8 @@ use crate::fixed::{Q15, Q31};
 use crate::kernels::element::sealed::Kernels;
 use crate::kernels::element::Element;
 use crate::kernels::plan::Args;
-use crate::kernels::portable::{self, Plain};
+use crate::kernels::portable;
+use crate::kernels::rows::Plain;
 
 #[cfg(target_arch = "aarch64")]
 use crate::kernels::aarch64::neon;

@@ -17,7 +17,7 @@ use crate::activation::Activation;
 use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{phase_rows, Args, PhaseTaps};
-use crate::kernels::portable::{Rows, ROWS};
+use crate::kernels::rows::{Rows, ROWS};
 
 /// A depthwise layer, channels last in and out (`CIN = COUT = C`).
 pub(crate) fn interleaved<T: Element, A: Activation, R: Rows<T>>(a: &mut Args<'_, T, A>) {
@@ -105,59 +105,6 @@ fn groups<T: Element, A: Activation, R: Rows<T>, const G: usize>(a: &mut Args<'_
             for q in q..rows.end {
                 row(q, y);
             }
-        }
-    }
-}
-
-/// The portable [`Rows::lanes`] loop: `blocks` runs of `ROWS / G` frames of `G` lanes.
-/// Accumulator `m` of a run is frame `f = m / G`, lane `l = m % G`: `y[f * y_frame + l]
-/// = act(finish(start[m] + sum_j x[f * x_frame + l - j * x_step] * w[j * w_step + l]))`,
-/// taps `j < count` in increasing order; each run advances the inputs by `ROWS / G *
-/// x_frame` and the outputs by `ROWS / G * y_frame`.
-///
-/// # Safety
-/// As [`Rows::lanes`].
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn lanes_blocks<T: Element, A: Activation, const G: usize>(
-    start: &[T::Acc; ROWS],
-    x: *const T,
-    x_frame: usize,
-    x_step: usize,
-    w: *const T,
-    w_step: usize,
-    count: usize,
-    y: *mut T,
-    y_frame: usize,
-    blocks: usize,
-    act: A,
-) {
-    let frames = ROWS / G;
-    for b in 0..blocks {
-        let (mut xp, mut wp) = (x.wrapping_add(b * frames * x_frame), w);
-        let mut acc = *start;
-        for _ in 0..count {
-            for (m, acc) in acc.iter_mut().enumerate() {
-                // SAFETY: the inputs of this tap and frame, and its weights, are readable
-                // (this function's contract).
-                let (xv, wv) = unsafe {
-                    (
-                        xp.add((m / G) * x_frame + m % G).read(),
-                        wp.add(m % G).read(),
-                    )
-                };
-                *acc = T::mac(*acc, xv, wv);
-            }
-            xp = xp.wrapping_sub(x_step);
-            wp = wp.wrapping_add(w_step);
-        }
-        let yb = y.wrapping_add(b * frames * y_frame);
-        for (m, &acc) in acc.iter().enumerate() {
-            // SAFETY: the outputs of this run are writable (this function's contract).
-            unsafe {
-                yb.add((m / G) * y_frame + m % G)
-                    .write(act.apply(T::finish(acc)))
-            };
         }
     }
 }

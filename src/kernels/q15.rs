@@ -21,7 +21,8 @@ use crate::fixed::Q15;
 use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{phase_rows, Args, PhaseTaps};
-use crate::kernels::portable::{self, Plain};
+use crate::kernels::portable;
+use crate::kernels::rows::Plain;
 use crate::kernels::simd::Lanes;
 
 /// Taps per phase the body keeps as pairs on the stack; a phase with more goes to the

@@ -1,5 +1,5 @@
 //! 32-bit Arm (Cortex-M): the portable kernel's time-blocked inner loop in assembly, one
-//! room per extension, each a [`crate::kernels::portable::Rows`] that `kernels::dispatch`
+//! room per extension, each a [`crate::kernels::rows::Rows`] that `kernels::dispatch`
 //! picks at compile time. `vfp`: the FPU (`eabihf` targets: M4F, M7, M33, M55). `dsp`:
 //! the DSP extension (every `thumbv7em` target, M4 and M7, and `thumbv8m.main` with the
 //! `arm-dsp` feature). `mve`: Helium (M55, M85: the `arm-mve` feature). `mul32`: Q15 in

@@ -23,8 +23,8 @@ use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::lanes::lanes_blocks;
-use crate::kernels::portable::{Rows, ROWS};
+use crate::kernels::rows::lanes_blocks;
+use crate::kernels::rows::{Rows, ROWS};
 
 /// The Q15 inner loop with 32-bit sums where the headroom allows.
 pub(crate) struct Mul32;

@@ -5,7 +5,7 @@
 use core::arch::asm;
 
 use crate::fixed::Q15;
-use crate::kernels::portable::ROWS;
+use crate::kernels::rows::ROWS;
 
 use super::{mono, Pass, Taps, MAX_PAIRS, PASS};
 

@@ -7,7 +7,7 @@ use crate::activation::sealed::Op;
 use crate::activation::Activation;
 use crate::kernels::arm::vfp::Vfp;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::portable::{Rows, ROWS};
+use crate::kernels::rows::{Rows, ROWS};
 
 use super::Mve;
 

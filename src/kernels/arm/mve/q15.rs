@@ -6,8 +6,8 @@ use core::arch::asm;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::lanes::lanes_blocks;
-use crate::kernels::portable::{Rows, ROWS};
+use crate::kernels::rows::lanes_blocks;
+use crate::kernels::rows::{Rows, ROWS};
 
 use super::{activate, Mve, MAX_TAPS};
 

@@ -16,8 +16,8 @@ use core::arch::asm;
 use crate::activation::sealed::Op;
 use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::lanes::lanes_blocks;
-use crate::kernels::portable::{Rows, ROWS};
+use crate::kernels::rows::lanes_blocks;
+use crate::kernels::rows::{Rows, ROWS};
 
 mod ring;
 use ring::ring;

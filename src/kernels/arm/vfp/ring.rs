@@ -18,7 +18,7 @@ use core::arch::asm;
 
 use crate::activation::sealed::Op;
 use crate::activation::Activation;
-use crate::kernels::portable::ROWS;
+use crate::kernels::rows::ROWS;
 
 use super::fused;
 
