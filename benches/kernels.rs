@@ -3,7 +3,13 @@
 //! quoted as a fraction of the peak of the machine it ran on.
 //!
 //!     cargo bench --bench kernels
-//!     tools/speed.sh                 # the same, then docs/speed.md's table
+//!     cargo bench --bench kernels -- mono_x2    # one shape
+//!     tools/speed.sh                            # all, PyTorch and IPP, docs/speed.md's table
+//!
+//! Each shape is one criterion group, `<shape>/<bench>`: one bench per backend this CPU
+//! has, forced with `forward_with`, and `default`, the plain `forward` (the backend the
+//! library picks itself, and the call a user makes). The layers have no bias, as the
+//! peers' calls in `tools/peers.py` have none.
 //!
 //! Throughput is in elements per second where an element is one floating-point
 //! operation: a multiply-add counts 2, and a layer's count is `2 * L * CIN * COUT/G * K`
@@ -38,6 +44,20 @@ fn random<const A: usize, const B: usize>(rng: &mut Rng) -> Box<[[f32; B]; A]> {
         .unwrap_or_else(|_| unreachable!())
 }
 
+/// The benchmark layer: grouped, so that one generic function covers the dense shapes
+/// (`CG = COUT`) and the depthwise one; `P = 0`, `D = 1`, `OP = 0`.
+type Layer<
+    const L: usize,
+    const CIN: usize,
+    const COUT: usize,
+    const CG: usize,
+    const K: usize,
+    const S: usize,
+> = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S>;
+
+/// One shape's group: random weights (scaled by `1 / K` to keep the outputs near the
+/// inputs' range) and input, no bias; a bench per available backend, then `default`.
+/// `CG` is `COUT / groups`, `N` the output length `(L - 1) * S + K`.
 fn shape<
     const L: usize,
     const CIN: usize,
@@ -50,21 +70,12 @@ fn shape<
     c: &mut Criterion,
     name: &str,
 ) {
-    type Layer<
-        const L: usize,
-        const CIN: usize,
-        const COUT: usize,
-        const CG: usize,
-        const K: usize,
-        const S: usize,
-    > = GroupedConvTranspose1d<L, CIN, COUT, CG, K, S>;
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let weight: Vec<[[f32; K]; CG]> = (0..CIN)
         .map(|_| core::array::from_fn(|_| core::array::from_fn(|_| rng.next() / K as f32)))
         .collect();
     let weight: &[[[f32; K]; CG]; CIN] = weight[..].try_into().unwrap();
-    let bias: [f32; COUT] = core::array::from_fn(|_| rng.next());
-    let layer = Layer::<L, CIN, COUT, CG, K, S>::boxed_from_torch(weight, Some(&bias));
+    let layer = Layer::<L, CIN, COUT, CG, K, S>::boxed_from_torch(weight, None);
     let x = random::<L, CIN>(&mut rng);
     let mut y = random::<N, COUT>(&mut rng);
 
@@ -77,6 +88,9 @@ fn shape<
             b.iter(|| layer.forward_with(backend, black_box(&x), black_box(&mut y)))
         });
     }
+    group.bench_function("default", |b| {
+        b.iter(|| layer.forward(black_box(&x), black_box(&mut y)))
+    });
     group.finish();
 }
 

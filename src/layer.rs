@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::geometry::Geometry;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
-use crate::kernels::plan::{Args, Strides};
+use crate::kernels::plan::{packed_index, Args, Strides};
 
 /// A 1-D transposed convolution with groups whose full result is cropped by `PL` frames
 /// on the left and `PR` on the right: PyTorch's `nn.ConvTranspose1d` where `PL = PR =
@@ -63,8 +63,10 @@ use crate::kernels::plan::{Args, Strides};
 /// ```
 ///
 /// # Weights
-/// The layer owns its weights, packed as `(K, CIN, COUT/G)` for the kernels: exactly
-/// `K * CIN * COUT / G` values, no zero blocks for groups. The `const fn` constructors
+/// The layer owns its weights, packed for the kernels: exactly `K * CIN * COUT / G`
+/// values, no zero blocks for groups, the output channels of a group in panels of 32
+/// (fewer in the last), each panel `(K, CIN, width)`, so that the tiled kernel streams a
+/// panel from one contiguous run ([`Self::weight`] reads one by its PyTorch indices). The `const fn` constructors
 /// repack PyTorch, MLX or MAX layouts at compile time when the layer is a `static`, so
 /// flash holds kernel-ready weights and nothing is copied at run time. For a layer too
 /// large for the stack (HiFi-GAN's 512 -> 256, K = 16 is 8 MiB), build it where it will
@@ -91,7 +93,8 @@ pub struct CroppedConvTranspose1d<
     const OP: usize = 0,
     T = f32,
 > {
-    /// Packed `(K, CIN, COUT_G)`: tap-major, then input channel, output channel of its group.
+    /// Packed in panels of output channels (`kernels::plan::packed_index`); the array
+    /// type only sizes the storage (`(K, CIN, COUT_G)` where `COUT_G <= 32`).
     pub(crate) weight: [[[T; COUT_G]; CIN]; K],
     pub(crate) bias: Option<[T; COUT]>,
 }
@@ -263,11 +266,34 @@ impl<
     /// Floating-point operations of one forward pass, `2 * L * CIN * COUT_G * K`.
     pub const FLOPS: usize = Self::GEOMETRY.flops();
 
-    /// The weights as the kernels hold them, packed `(K, CIN, COUT/G)`:
-    /// `weights()[k][ci][j]` is PyTorch's `weight[ci][j][k]` (output channel
-    /// `ci / (CIN/G) * COUT_G + j`).
-    pub const fn weights(&self) -> &[[[T; COUT_G]; CIN]; K] {
-        &self.weight
+    /// PyTorch's `weight[ci][j][k]`: tap `k` from input channel `ci` to output channel
+    /// `ci / (CIN/G) * COUT_G + j`, `j < COUT_G`.
+    ///
+    /// ```
+    /// use conv_transpose::ConvTranspose1d;
+    ///
+    /// type Up = ConvTranspose1d<4, 2, 3, 2, 2>;
+    /// let w = [[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [[7.0, 8.0], [9.0, 10.0], [11.0, 12.0]]];
+    /// let up = Up::from_torch(&w, None);
+    /// assert_eq!(*up.weight(1, 1, 2), w[1][2][1]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `k >= K`, `ci >= CIN` or `j >= COUT_G`.
+    pub const fn weight(&self, k: usize, ci: usize, j: usize) -> &T {
+        assert!(
+            k < K && ci < CIN && j < COUT_G,
+            "weight: index out of range"
+        );
+        let at = packed_index(K, CIN, COUT_G, k, ci, j);
+        &self.weight[at / (CIN * COUT_G)][at / COUT_G % CIN][at % COUT_G]
+    }
+
+    /// The weights in the kernels' packed order, `K * CIN * COUT_G` values: output
+    /// channels in panels of 32 (fewer in the last), each panel `(K, CIN, width)`; with
+    /// `COUT_G <= 32` that is `(K, CIN, COUT_G)`.
+    pub const fn packed_weights(&self) -> &[T] {
+        self.weight.as_flattened().as_flattened()
     }
 
     /// The bias, if the layer has one.
@@ -277,10 +303,7 @@ impl<
 
     /// The packed weights and the bias, as the kernels take them.
     pub(crate) fn packed(&self) -> (&[T], Option<&[T]>) {
-        (
-            self.weight.as_flattened().as_flattened(),
-            self.bias.as_ref().map(|b| &b[..]),
-        )
+        (self.packed_weights(), self.bias.as_ref().map(|b| &b[..]))
     }
 }
 

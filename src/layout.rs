@@ -1,4 +1,5 @@
-//! Weights from PyTorch, MLX and MAX layouts to the kernels' packed `(K, CIN, COUT/G)`:
+//! Weights from PyTorch, MLX and MAX layouts to the kernels' packed order (panels of
+//! output channels, each `(K, CIN, width)`: `kernels::plan::packed_index`):
 //! `const fn` constructors (a `static` layer is repacked by the compiler and lands in
 //! flash), in-place ones for layers too large for the stack, and boxed ones with `std`;
 //! and the view of one layer's weights as the same layer over another input length.
@@ -6,6 +7,7 @@
 use core::mem::MaybeUninit;
 use core::ptr::addr_of_mut;
 
+use crate::kernels::plan::packed_index;
 use crate::layer::CroppedConvTranspose1d;
 
 /// Writes the packed weights from `$at(k, ci, co)` (global channel indices) in a const
@@ -21,7 +23,10 @@ macro_rules! pack_const {
                 let co0 = ci / Self::CIN_G * COUT_G;
                 let mut j = 0;
                 while j < COUT_G {
-                    out[k][ci][j] = Self::$at($w, k, ci, co0 + j);
+                    // The storage is `K * CIN * COUT_G` values in the packed order.
+                    let at = packed_index(K, CIN, COUT_G, k, ci, j);
+                    out[at / (CIN * COUT_G)][at / COUT_G % CIN][at % COUT_G] =
+                        Self::$at($w, k, ci, co0 + j);
                     j += 1;
                 }
                 ci += 1;
@@ -111,7 +116,7 @@ impl<
     /// let mut y = [[0.0f32; 1]; 960];
     /// whole.forward(&x, &mut y);
     /// assert_eq!(y[1], [1.5]);
-    /// assert!(core::ptr::eq(whole.weights().as_ptr().cast::<f32>(), UP.weights().as_ptr().cast()));
+    /// assert!(core::ptr::eq(whole.packed_weights().as_ptr(), UP.packed_weights().as_ptr()));
     ///
     /// // And one frame at a time.
     /// let one = UP.with_len::<1>();
@@ -208,16 +213,15 @@ impl<
         // SAFETY: `layer` points to memory valid for writes of a `Self`; `addr_of_mut!`
         // takes the field's address without making a reference to uninitialised memory.
         let weight = unsafe { addr_of_mut!((*layer).weight) }.cast::<T>();
-        let mut packed = 0;
         for k in 0..K {
             for ci in 0..CIN {
                 let co0 = ci / Self::CIN_G * COUT_G;
-                for co in co0..co0 + COUT_G {
+                for j in 0..COUT_G {
+                    let packed = packed_index(K, CIN, COUT_G, k, ci, j);
                     // SAFETY: `weight` is a `[[[T; COUT_G]; CIN]; K]`: `K*CIN*COUT_G`
-                    // contiguous `T`s (arrays have no padding), and `packed` counts
-                    // them in order, ending below that number.
-                    unsafe { weight.add(packed).write(at(k, ci, co)) };
-                    packed += 1;
+                    // contiguous `T`s (arrays have no padding), and `packed_index` maps
+                    // the indices one to one onto `0..K*CIN*COUT_G`.
+                    unsafe { weight.add(packed).write(at(k, ci, co0 + j)) };
                 }
             }
         }

@@ -186,3 +186,61 @@ cropped! {
     right_beyond_tail_dense: L=12 CIN=3 COUT=5 COUT_G=5 CI=3 K=3 S=4 PL=0 PR=5 D=1 OP=0;
     grouped_uneven: L=10 CIN=8 COUT=12 COUT_G=3 CI=2 K=5 S=3 PL=3 PR=0 D=2 OP=1;
 }
+
+// Panels of output channels: several full ones, a narrow last one, groups of them.
+matrix! {
+    dense_72x72: L=21 CIN=72 COUT=72 COUT_G=72 CI=72 K=4 S=2 P=1 D=1 OP=0;
+    groups2_cg40: L=13 CIN=6 COUT=80 COUT_G=40 CI=3 K=6 S=3 P=2 D=1 OP=1;
+    dense_wide_window: L=9 CIN=1100 COUT=3 COUT_G=3 CI=1100 K=4 S=2 P=0 D=1 OP=0;
+}
+
+/// A weight that is infinite or NaN reaches the outputs of its tap only: the tiles at
+/// either end of a phase, which read zeros for frames outside the input, must not turn
+/// `0 * inf` into a NaN at an output the weight does not reach. Every backend against a
+/// reference with the weight zeroed (the outputs it does not reach) and against the rule
+/// (the outputs it reaches are not finite).
+#[test]
+fn non_finite_weights_reach_their_outputs_only() {
+    const L: usize = 20;
+    type Layer = conv_transpose::ConvTranspose1d<L, 40, 48, 4, 2>;
+    for bad in [f32::INFINITY, f32::NAN] {
+        // The last tap, which the first row of its phase does not reach.
+        let (ci, co, k) = (5, 37, 3);
+        let mut w = [[[0.0f32; 4]; 48]; 40];
+        for (i, v) in w.iter_mut().flatten().flatten().enumerate() {
+            *v = ((i * 7919) % 201) as f32 / 100.0 - 1.0;
+        }
+        let mut zeroed = w;
+        w[ci][co][k] = bad;
+        zeroed[ci][co][k] = 0.0;
+        let layer = Layer::from_torch(&w, None);
+        let reference = Layer::from_torch(&zeroed, None);
+        let x: Vec<[f32; 40]> = (0..L)
+            .map(|i| core::array::from_fn(|c| ((i * 40 + c) % 13) as f32 / 6.0 - 1.0))
+            .collect();
+        let x: &[[f32; 40]; L] = x[..].try_into().unwrap();
+        let mut want = [[0.0f32; 48]; Layer::OUT_LEN];
+        reference
+            .forward_with(Backend::Scalar, x, &mut want)
+            .unwrap();
+        for b in backends() {
+            let mut y = [[f32::NAN; 48]; Layer::OUT_LEN];
+            layer.forward_with(b, x, &mut y).unwrap();
+            for (n, (y, want)) in y.iter().zip(&want).enumerate() {
+                for (c, (&y, &want)) in y.iter().zip(want).enumerate() {
+                    // Output n = i * S + k of channel co, for an input frame i, holds
+                    // x[i][ci] * bad (no input here is zero).
+                    let reached = c == co && n >= k && (n - k) % 2 == 0 && (n - k) / 2 < L;
+                    if reached {
+                        assert!(!y.is_finite(), "{b}: {bad} at output {n}, channel {c}: {y}");
+                    } else {
+                        assert!(
+                            (y - want).abs() <= 1e-5 * (1.0 + want.abs()),
+                            "{b}: {bad}: output {n}, channel {c}: {y}, want {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -74,16 +74,16 @@ fn stream_layers_view_the_whole_signal_weights() {
     // No second copy of a weight: the stream chain's layers are the statics.
     let pairs: [(*const f32, *const f32); 3] = [
         (
-            DECODER_STREAM.first().first().weights().as_ptr().cast(),
-            DECODER_UPS_0.weights().as_ptr().cast(),
+            DECODER_STREAM.first().first().packed_weights().as_ptr(),
+            DECODER_UPS_0.packed_weights().as_ptr(),
         ),
         (
-            DECODER_STREAM.first().second().weights().as_ptr().cast(),
-            DECODER_UPS_1.weights().as_ptr().cast(),
+            DECODER_STREAM.first().second().packed_weights().as_ptr(),
+            DECODER_UPS_1.packed_weights().as_ptr(),
         ),
         (
-            DECODER_STREAM.second().weights().as_ptr().cast(),
-            DECODER_UPS_2.weights().as_ptr().cast(),
+            DECODER_STREAM.second().packed_weights().as_ptr(),
+            DECODER_UPS_2.packed_weights().as_ptr(),
         ),
     ];
     for (i, (s, w)) in pairs.into_iter().enumerate() {

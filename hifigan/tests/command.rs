@@ -34,12 +34,11 @@ fn command_output_round_trips_the_bits() {
     let (_, b) = tensor(&st, "ups.2.bias");
     assert_eq!(CmdUps2::OUT_LEN, 512);
 
-    let packed = CMD_UPS2.weights(); // (K, CIN, COUT)
     for ci in 0..16 {
         for co in 0..8 {
             for k in 0..4 {
                 assert_eq!(
-                    packed[k][ci][co].to_bits(),
+                    CMD_UPS2.weight(k, ci, co).to_bits(),
                     w[(ci * 8 + co) * 4 + k],
                     "w[{ci}][{co}][{k}]"
                 );
@@ -55,13 +54,7 @@ fn command_output_round_trips_the_bits() {
     assert_eq!(bias, b);
 
     // The command and the build script's library call wrote the same layer.
-    let bits = |l: &CmdUps2| -> Vec<u32> {
-        l.weights()
-            .as_flattened()
-            .as_flattened()
-            .iter()
-            .map(|v| v.to_bits())
-            .collect()
-    };
+    let bits =
+        |l: &CmdUps2| -> Vec<u32> { l.packed_weights().iter().map(|v| v.to_bits()).collect() };
     assert_eq!(bits(&CMD_UPS2), bits(&NET_UPS_2));
 }

@@ -44,6 +44,33 @@ impl Strides {
     }
 }
 
+/// Output channels per panel of the packed weights.
+pub(crate) const PANEL: usize = 32;
+
+/// Where weight `(k, ci, j)` (tap, input channel, output channel `j` of the input
+/// channel's group) lies in the packed weights of a layer with `kernel` taps, `cin` input
+/// channels and `cout_g` output channels per group: the output channels of a group in
+/// panels of [`PANEL`] (the last one narrower where `PANEL` does not divide `cout_g`),
+/// each panel `(K, CIN, width)`. A panel is one contiguous run in the order the tiled
+/// kernel reads it, whichever tap and channel it starts at; with `cout_g <= PANEL` the
+/// whole is `(K, CIN, COUT/G)`.
+pub(crate) const fn packed_index(
+    kernel: usize,
+    cin: usize,
+    cout_g: usize,
+    k: usize,
+    ci: usize,
+    j: usize,
+) -> usize {
+    let first = j / PANEL * PANEL;
+    let width = if cout_g - first < PANEL {
+        cout_g - first
+    } else {
+        PANEL
+    };
+    first * kernel * cin + (k * cin + ci) * width + (j - first)
+}
+
 /// `gcd(a, b)`, never zero because `a` is not.
 const fn gcd(a: NonZeroUsize, mut b: usize) -> NonZeroUsize {
     let mut a = a.get();
@@ -179,7 +206,7 @@ pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize>
 pub struct Args<'a, T, A = Identity> {
     pub(crate) g: &'a Geometry,
     pub(crate) len_out: usize,
-    /// Packed `(K, CIN, COUT/G)`.
+    /// Packed in panels ([`packed_index`]).
     pub(crate) weight: &'a [T],
     /// `COUT` values.
     pub(crate) bias: Option<&'a [T]>,

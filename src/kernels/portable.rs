@@ -9,7 +9,7 @@ use crate::activation::Activation;
 use crate::kernels::element::Element;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::lanes;
-use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
+use crate::kernels::plan::{packed_index, phase_rows, Args, PhaseTaps, Strides, PANEL};
 use crate::kernels::rows::{Rows, ROWS};
 
 /// One forward pass; `acc` holds `COUT/G` accumulators of scratch. Every one of the
@@ -153,9 +153,14 @@ fn general<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]
                     let i = taps.input_frame(q, j);
                     for ci in ci0..ci0 + cin_g {
                         let xv = x[xs.at(i, ci)];
-                        let row = (k * g.in_channels + ci) * cout_g;
-                        for (a, &w) in acc.iter_mut().zip(&weight[row..row + cout_g]) {
-                            *a = T::mac(*a, xv, w);
+                        // Panel by panel (`packed_index`): each a contiguous row here.
+                        for (p, acc) in acc.chunks_mut(PANEL).enumerate() {
+                            let row =
+                                packed_index(g.kernel, g.in_channels, cout_g, k, ci, p * PANEL);
+                            let n = acc.len();
+                            for (a, &w) in acc.iter_mut().zip(&weight[row..row + n]) {
+                                *a = T::mac(*a, xv, w);
+                            }
                         }
                     }
                 }

@@ -1,6 +1,23 @@
 //! The vector traits the SIMD bodies are written against: [`Simd`], a register of `f32`
 //! lanes (for `time` and `tile`), and [`Lanes`], `Q15` outputs in 32-bit lanes (for
-//! `q15`). Each ISA room implements them for its register types.
+//! `q15`). Each ISA room implements them for its register types. And [`Scratch`], the
+//! bodies' aligned stack buffers.
+
+use core::mem::MaybeUninit;
+
+/// Aligned scratch of `N` floats, left uninitialised: the kernel writes before it reads.
+#[repr(C, align(64))]
+pub(crate) struct Scratch<const N: usize>(MaybeUninit<[f32; N]>);
+
+impl<const N: usize> Scratch<N> {
+    pub(crate) fn new() -> Self {
+        Scratch(MaybeUninit::uninit())
+    }
+
+    pub(crate) fn ptr(&mut self) -> *mut f32 {
+        self.0.as_mut_ptr().cast()
+    }
+}
 
 /// One SIMD register of `f32` lanes: what the generic f32 bodies (`time`, `tile`) need of
 /// an ISA, and that ISA's tuning of them.

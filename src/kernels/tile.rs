@@ -1,20 +1,31 @@
-//! Every other layer: a register-tiled micro-kernel, like a GEMM's, over `MR` output rows
+//! Every other layer: a register-tiled micro-kernel, like a GEMM's, over `M` output rows
 //! of one phase by `NV` registers of output channels, reducing over input channels and
 //! the phase's taps.
 //!
-//! The packed weight `(K, CIN, COUT/G)` is what it wants: for a tap and an input channel
-//! the output channels of a group are contiguous, so each step loads `NV` weight
-//! registers, broadcasts one input sample per row, and does `MR * NV` multiply-adds.
-//! Rows whose taps all fall inside the input run in tiles of `MR`, then 4, 2 and 1; the
-//! rows at either end, which see fewer taps, run one at a time with exactly their taps.
-//! Channel tails use a last register of fewer lanes.
+//! The packed weights are what it wants: a group's output channels in panels of
+//! [`PANEL`], each `(K, CIN, width)`, so a block of channels (a panel, or a part of one
+//! that its registers divide) reads its weights for a tap as one run, with no stride
+//! that would map them onto a few cache sets. Each step loads `NV` weight registers,
+//! broadcasts one input sample per row, and does `M * NV` multiply-adds.
+//!
+//! A phase's rows run in tiles of one height, the last tile moved back to end on the last
+//! row (so it repeats a few rows rather than running short tiles, which would re-stream
+//! the phase's weights for little work). The height is the ISA's `MR` or `MR - 1`,
+//! whichever computes fewer rows. The tiles at either end, whose rows see fewer taps,
+//! read a copy of their input frames with zeros outside the input: a product with such a
+//! zero adds nothing unless its weight is infinite or NaN, and then the tile's sums come
+//! out NaN, so a tile that sees a NaN sum computes its rows again, one at a time with
+//! exactly their taps. Channel tails use a last register of fewer lanes.
 
 use core::ops::Range;
 
 use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
-use crate::kernels::simd::Simd;
+use crate::kernels::plan::{packed_index, phase_rows, Args, PhaseTaps, Strides, PANEL};
+use crate::kernels::simd::{Scratch, Simd};
+
+/// Floats of the zero-padded input copy the tiles at a phase's ends read (32 KiB).
+const WINDOW: usize = 8192;
 
 /// What every tile of one pass shares.
 struct Pass<A> {
@@ -28,6 +39,7 @@ struct Pass<A> {
     cin: usize,
     cin_g: usize,
     cout_g: usize,
+    kernel: usize,
     stride: usize,
     pad: usize,
     act: A,
@@ -46,9 +58,22 @@ struct Rows<'a, A> {
     co_g: usize,
     /// Channels in the block: `NV * LANES`, or fewer in the last register when `PARTIAL`.
     width: usize,
+    /// Width of the weights' panel the block lies in: the distance between its weights
+    /// for consecutive input channels.
+    panel: usize,
 }
 
-/// Runs the layer.
+/// Where a tile reads input frame `i`, channel `ci0 + c`: at `base + i * frame + c * channel`
+/// (the input itself, or a copy of some of its frames).
+#[derive(Clone, Copy)]
+struct Input {
+    base: *const f32,
+    frame: usize,
+    channel: usize,
+}
+
+/// Runs the layer: blocks of `NV` registers of output channels, tiles of `MR` or
+/// `MR - 1` rows (`MR >= 5`).
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
@@ -68,61 +93,63 @@ pub(crate) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activ
         cin: g.in_channels,
         cin_g: g.in_per_group(),
         cout_g: g.out_per_group(),
+        kernel: g.kernel,
         stride: g.stride,
         pad: g.padding,
         act: a.act,
     };
     let wide = NV * V::LANES;
+    let mut window = Scratch::<WINDOW>::new();
     for grp in 0..g.groups {
         for r in 0..g.stride {
             let rows = phase_rows(g, a.len_out, r);
             if rows.is_empty() {
                 continue;
             }
-            let taps = PhaseTaps::new(g, r);
-            // Rows that every tap of the phase reaches inside the input.
-            let interior = if taps.count == 0 {
-                rows.clone()
-            } else {
-                let first = taps.first_offset;
-                let last = first + (taps.count - 1) * taps.offset_step.get();
-                let lo = rows.start.max(last).min(rows.end);
-                lo..(g.len_in + first).clamp(lo, rows.end)
-            };
             let mut block = Rows {
                 pass: &pass,
-                taps,
+                taps: PhaseTaps::new(g, r),
                 r,
                 ci0: grp * pass.cin_g,
                 co: grp * pass.cout_g,
                 co_g: 0,
                 width: wide,
+                panel: 0,
             };
             // SAFETY: the CPU has `V`'s instructions (this function's contract); `Args::new`
             // checked the buffers, and the blocks below stay inside the group's output
             // channels.
             unsafe {
                 while block.co_g + wide <= pass.cout_g {
-                    rows_of::<V, MR, NV, false, A>(&block, rows.clone(), interior.clone());
+                    block.panel = panel(block.co_g, pass.cout_g);
+                    rows_of::<V, MR, NV, false, A>(&block, rows.clone(), &mut window);
                     block.co_g += wide;
                     block.co += wide;
                 }
                 block.width = V::LANES;
                 while block.co_g + V::LANES <= pass.cout_g {
-                    rows_of::<V, MR, 1, false, A>(&block, rows.clone(), interior.clone());
+                    block.panel = panel(block.co_g, pass.cout_g);
+                    rows_of::<V, MR, 1, false, A>(&block, rows.clone(), &mut window);
                     block.co_g += V::LANES;
                     block.co += V::LANES;
                 }
                 if block.co_g < pass.cout_g {
                     block.width = pass.cout_g - block.co_g;
-                    rows_of::<V, MR, 1, true, A>(&block, rows.clone(), interior.clone());
+                    block.panel = panel(block.co_g, pass.cout_g);
+                    rows_of::<V, MR, 1, true, A>(&block, rows.clone(), &mut window);
                 }
             }
         }
     }
 }
 
-/// All rows of one phase for one block of channels.
+/// The width of the weights' panel that holds output channel `co_g` of `cout_g`.
+fn panel(co_g: usize, cout_g: usize) -> usize {
+    (cout_g - co_g / PANEL * PANEL).min(PANEL)
+}
+
+/// All rows of one phase for one block of channels, in tiles of the height that computes
+/// the fewest rows.
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions; the block lies inside its group.
@@ -130,35 +157,108 @@ pub(crate) unsafe fn forward<V: Simd, const MR: usize, const NV: usize, A: Activ
 unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
     b: &Rows<'_, A>,
     rows: Range<usize>,
-    interior: Range<usize>,
+    window: &mut Scratch<WINDOW>,
 ) {
-    let len_in = b.pass.len_in;
-    let all = 0..b.taps.count;
-    // SAFETY: each row gets the taps that reach it inside the input: `valid` at the ends,
-    // all of them inside `interior`.
+    let n = rows.len();
+    let cost = |h: usize| n.div_ceil(h) * h;
+    // SAFETY: as `span`'s, which this function's contract is.
     unsafe {
-        for q in rows.start..interior.start {
-            tile::<V, 1, NV, PARTIAL, A>(b, q, b.taps.valid(q, len_in));
+        if n >= MR && cost(MR) <= cost(MR - 1) {
+            span::<V, MR, NV, PARTIAL, A>(b, rows, window);
+        } else if n >= MR - 1 {
+            // `MR - 1` as a const: the heights the ISAs use, listed.
+            match MR {
+                12 => span::<V, 11, NV, PARTIAL, A>(b, rows, window),
+                8 => span::<V, 7, NV, PARTIAL, A>(b, rows, window),
+                _ => span::<V, 5, NV, PARTIAL, A>(b, rows, window),
+            }
+        } else if n >= 4 {
+            span::<V, 4, NV, PARTIAL, A>(b, rows, window);
+        } else {
+            span::<V, 1, NV, PARTIAL, A>(b, rows, window);
         }
-        let mut q = interior.start;
-        while q + MR <= interior.end {
-            tile::<V, MR, NV, PARTIAL, A>(b, q, all.clone());
-            q += MR;
+    }
+}
+
+/// Rows `rows` (at least `M` of them) in tiles of `M`, the last moved back to end on the
+/// last row.
+///
+/// # Safety
+/// The CPU supports `V`'s instructions; the block lies inside its group.
+#[inline(always)]
+unsafe fn span<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
+    b: &Rows<'_, A>,
+    rows: Range<usize>,
+    window: &mut Scratch<WINDOW>,
+) {
+    let p = b.pass;
+    let taps = b.taps;
+    let all = 0..taps.count;
+    // Offsets of the phase's first and last taps: row `q` reads frames `q - hi ..= q - lo`.
+    let (lo, hi) = match taps.count {
+        0 => (0, 0),
+        n => (
+            taps.first_offset,
+            taps.first_offset + (n - 1) * taps.offset_step.get(),
+        ),
+    };
+    let direct = Input {
+        base: p.x.wrapping_add(p.xs.at(0, b.ci0)),
+        frame: p.xs.frame,
+        channel: p.xs.channel,
+    };
+    let mut q = rows.start;
+    loop {
+        let q0 = q.min(rows.end - M);
+        // SAFETY: the rows `q0 .. q0 + M` are rows of the phase; each tile reads the frames
+        // its taps reach, from the input where they all lie inside it and from the
+        // zero-padded copy otherwise.
+        unsafe {
+            let inside = taps.count == 0 || (q0 >= hi && q0 + M <= p.len_in + lo);
+            let frames = M + hi - lo;
+            let done = if inside {
+                tile::<V, M, NV, PARTIAL, A>(b, q0, all.clone(), direct, false)
+            } else if frames * p.cin_g <= WINDOW {
+                // Frames `q0 - hi .. q0 + M - lo`, zero outside the input.
+                let first = q0 as isize - hi as isize;
+                let w = window.ptr();
+                for f in 0..frames {
+                    let i = first + f as isize;
+                    let dst = w.add(f * p.cin_g);
+                    // Plain loops: the frames are short, too short for a call to pay.
+                    if i < 0 || i >= p.len_in as isize {
+                        for c in 0..p.cin_g {
+                            *dst.add(c) = 0.0;
+                        }
+                    } else {
+                        let src = direct.base.add(i as usize * direct.frame);
+                        for c in 0..p.cin_g {
+                            *dst.add(c) = *src.add(c * direct.channel);
+                        }
+                    }
+                }
+                // Frame `i` of the copy is input frame `first + i`.
+                let padded = Input {
+                    base: (w as *const f32).wrapping_offset(-first * p.cin_g as isize),
+                    frame: p.cin_g,
+                    channel: 1,
+                };
+                tile::<V, M, NV, PARTIAL, A>(b, q0, all.clone(), padded, true)
+            } else {
+                false
+            };
+            if !done {
+                // Exactly: each row with the taps that reach it, from the input itself.
+                for q in q0..q0 + M {
+                    let valid = taps.valid(q, p.len_in);
+                    tile::<V, 1, NV, PARTIAL, A>(b, q, valid, direct, false);
+                }
+            }
         }
-        if MR > 4 && q + 4 <= interior.end {
-            tile::<V, 4, NV, PARTIAL, A>(b, q, all.clone());
-            q += 4;
+        if q0 + M >= rows.end {
+            break;
         }
-        if MR > 2 && q + 2 <= interior.end {
-            tile::<V, 2, NV, PARTIAL, A>(b, q, all.clone());
-            q += 2;
-        }
-        if q < interior.end {
-            tile::<V, 1, NV, PARTIAL, A>(b, q, all.clone());
-        }
-        for q in interior.end..rows.end {
-            tile::<V, 1, NV, PARTIAL, A>(b, q, b.taps.valid(q, len_in));
-        }
+        q += M;
     }
 }
 
@@ -183,22 +283,26 @@ unsafe fn load_block<V: Simd, const NV: usize, const PARTIAL: bool>(
     }
 }
 
-/// Rows `q .. q + M` and the block's channels, summing taps `taps` (each of which reaches
-/// every row inside the input).
+/// Rows `q .. q + M` and the block's channels, summing taps `taps` with inputs from `x`.
+/// With `check`, a tile whose sums hold a NaN or an infinity stores nothing and returns
+/// `false`; otherwise it stores and returns `true`.
 ///
 /// # Safety
-/// The CPU supports `V`'s instructions; the rows, taps and channels are in bounds.
+/// The CPU supports `V`'s instructions; the rows and channels are in bounds, and `x`
+/// holds the frames `q + m - o_j` of every row `m` and tap `j`.
 #[inline(always)]
 unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
     b: &Rows<'_, A>,
     q: usize,
     taps: Range<usize>,
-) {
+    x: Input,
+    check: bool,
+) -> bool {
     let p = b.pass;
     let lanes = V::LANES;
     // SAFETY: weights `(k, ci, co_g ..)` and bias `(co ..)` are read for `width`
-    // channels; inputs for frames `q + m - o_j`, which the caller keeps in `0..L`; outputs
-    // for frames `(q + m) * S + r - P` of the phase's rows, inside `0..len_out`.
+    // channels; inputs for frames `q + m - o_j`, which `x` holds; outputs for frames
+    // `(q + m) * S + r - P` of the phase's rows, inside `0..len_out`.
     unsafe {
         let zero = V::splat(0.0);
         let mut acc = [[zero; NV]; M];
@@ -211,23 +315,37 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
         }
         for j in taps {
             let k = b.taps.tap(j);
-            let i0 = b.taps.input_frame(q, j);
-            let mut wp = p.w.add((k * p.cin + b.ci0) * p.cout_g + b.co_g);
-            let mut xp = p.x.add(p.xs.at(i0, b.ci0));
+            // Row 0's frame: before the input in a tile that reads the zero-padded copy.
+            let i0 = q as isize - (b.taps.first_offset + j * b.taps.offset_step.get()) as isize;
+            let mut wp =
+                p.w.add(packed_index(p.kernel, p.cin, p.cout_g, k, b.ci0, b.co_g));
+            let mut xp = x.base.wrapping_offset(i0 * x.frame as isize);
             for _ in 0..p.cin_g {
                 let mut w = [zero; NV];
                 for (v, w) in w.iter_mut().enumerate() {
                     *w = load_block::<V, NV, PARTIAL>(wp, v, b.width);
                 }
                 for (m, acc) in acc.iter_mut().enumerate() {
-                    let xb = V::splat(*xp.add(m * p.xs.frame));
+                    let xb = V::splat(*xp.add(m * x.frame));
                     for (acc, &w) in acc.iter_mut().zip(&w) {
                         *acc = xb.mul_add(w, *acc);
                     }
                 }
                 // Wrapping: after the last channel these point past the buffers, unread.
-                wp = wp.wrapping_add(p.cout_g);
-                xp = xp.wrapping_add(p.xs.channel);
+                wp = wp.wrapping_add(b.panel);
+                xp = xp.wrapping_add(x.channel);
+            }
+        }
+        if check {
+            // `s * 0` is 0 for a finite `s` and NaN otherwise.
+            let mut nan = zero;
+            for acc in acc.iter().flatten() {
+                nan = acc.mul_add(zero, nan);
+            }
+            let mut t = [0.0f32; 16];
+            nan.store(t.as_mut_ptr());
+            if t[..lanes].iter().any(|t| t.is_nan()) {
+                return false;
             }
         }
         for (m, acc) in acc.iter().enumerate() {
@@ -259,5 +377,6 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
                 }
             }
         }
+        true
     }
 }

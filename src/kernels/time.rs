@@ -12,13 +12,11 @@
 //! of frames of `C` lanes: a register holds `LANES / C` frames of every channel, the
 //! per-channel weights form the same lane pattern, and phases interleave by frames.
 
-use core::mem::MaybeUninit;
-
 use crate::activation::Activation;
 use crate::geometry::Geometry;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
-use crate::kernels::simd::Simd;
+use crate::kernels::simd::{Scratch, Simd};
 
 /// Phases one block can hold in registers (`S <= 8`).
 const MAX_PHASES: usize = 8;
@@ -128,20 +126,6 @@ impl Plan {
                 }
             }
         }
-    }
-}
-
-/// Aligned scratch of `N` floats, left uninitialised: the kernel writes before it reads.
-#[repr(C, align(64))]
-struct Scratch<const N: usize>(MaybeUninit<[f32; N]>);
-
-impl<const N: usize> Scratch<N> {
-    fn new() -> Self {
-        Scratch(MaybeUninit::uninit())
-    }
-
-    fn ptr(&mut self) -> *mut f32 {
-        self.0.as_mut_ptr().cast()
     }
 }
 
