@@ -83,6 +83,23 @@ pub(crate) trait Simd: Copy {
         false
     }
 
+    /// Whether [`Simd::shift`] is one instruction, so that the time kernel builds its
+    /// windows with it rather than loading each.
+    const SHIFTS: bool = false;
+
+    /// Lanes `n .. n + LANES` of `lo` followed by `hi`, `0 < n < LANES` (a constant
+    /// once inlined, which the ISAs need for their immediate).
+    #[inline(always)]
+    unsafe fn shift(lo: Self, hi: Self, n: usize) -> Self {
+        let mut tmp = [0.0f32; 32];
+        // SAFETY: `tmp` holds `2 * LANES <= 32` floats and `n + LANES` of them are read.
+        unsafe {
+            lo.store(tmp.as_mut_ptr());
+            hi.store(tmp.as_mut_ptr().add(Self::LANES));
+            Self::load(tmp.as_ptr().add(n))
+        }
+    }
+
     /// The first `n < LANES` values from `p`, the other lanes zero.
     #[inline(always)]
     unsafe fn load_partial(p: *const f32, n: usize) -> Self {

@@ -60,6 +60,22 @@ impl Simd for F32x4 {
         F32x4(unsafe { vmaxq_f32(self.0, b.0) })
     }
 
+    const SHIFTS: bool = true;
+
+    #[inline(always)]
+    unsafe fn shift(lo: Self, hi: Self, n: usize) -> Self {
+        // SAFETY: NEON is available: `Simd`'s contract. `ext`: a constant `n` (the
+        // contract) leaves one arm.
+        unsafe {
+            F32x4(match n {
+                1 => vextq_f32::<1>(lo.0, hi.0),
+                2 => vextq_f32::<2>(lo.0, hi.0),
+                3 => vextq_f32::<3>(lo.0, hi.0),
+                _ => lo.0,
+            })
+        }
+    }
+
     #[inline(always)]
     unsafe fn min(self, b: Self) -> Self {
         // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.
@@ -143,7 +159,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: the CPU has NEON (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe {
-        if !time::forward::<F32x4, A>(a) {
+        if !time::forward::<F32x4, A>(a) && !tile::phases::forward::<F32x4, 16, A>(a) {
             tile::forward::<F32x4, 8, 2, A>(a);
         }
     }

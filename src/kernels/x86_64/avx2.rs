@@ -214,7 +214,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: the CPU has AVX2 and FMA (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe {
-        if !time::forward::<F32x8, A>(a) {
+        if !time::forward::<F32x8, A>(a) && !tile::phases::forward::<F32x8, 11, A>(a) {
             tile::forward::<F32x8, 6, 2, A>(a);
         }
     }

@@ -140,6 +140,28 @@ impl Simd for F32x16 {
         true
     }
 
+    const SHIFTS: bool = true;
+
+    #[inline(always)]
+    unsafe fn shift(lo: Self, hi: Self, n: usize) -> Self {
+        // SAFETY: AVX-512F is available: `Simd`'s contract.
+        unsafe {
+            let (lo, hi) = (_mm512_castps_si512(lo.0), _mm512_castps_si512(hi.0));
+            // `valignd`: a constant `n` (the contract) leaves one arm.
+            macro_rules! arms {
+                ($($n:literal)*) => {
+                    match n {
+                        $($n => _mm512_alignr_epi32::<$n>(hi, lo),)*
+                        _ => lo,
+                    }
+                };
+            }
+            F32x16(_mm512_castsi512_ps(
+                arms!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15),
+            ))
+        }
+    }
+
     #[inline(always)]
     unsafe fn load_partial(p: *const f32, n: usize) -> Self {
         // SAFETY: `p` is valid for `n` reads (`Simd::load_partial`'s contract), and the
@@ -204,7 +226,7 @@ pub(crate) unsafe fn forward_f32<A: Activation>(a: &mut Args<'_, f32, A>) {
     // SAFETY: the CPU has AVX-512F (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe {
-        if !time::forward::<F32x16, A>(a) {
+        if !time::forward::<F32x16, A>(a) && !tile::phases::forward::<F32x16, 16, A>(a) {
             tile::forward::<F32x16, 8, 2, A>(a);
         }
     }

@@ -18,6 +18,8 @@ use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
 use crate::kernels::simd::{Scratch, Simd};
 
+mod shifted;
+
 /// Phases one block can hold in registers (`S <= 8`).
 const MAX_PHASES: usize = 8;
 /// Distinct input delays the plan can hold.
@@ -35,6 +37,8 @@ struct Plan {
     delay: [usize; MAX_DELAYS],
     /// Bit `r` set: phase `r` has a tap at this delay.
     phases: [u8; MAX_DELAYS],
+    /// Where each delay (by value) is in `delay`.
+    index: [u8; MAX_DELAYS],
     delays: usize,
     /// The first `full` delays reach every phase.
     full: usize,
@@ -50,6 +54,7 @@ impl Plan {
         let mut p = Plan {
             delay: [0; MAX_DELAYS],
             phases: [0; MAX_DELAYS],
+            index: [0; MAX_DELAYS],
             delays: 0,
             full: 0,
             hi: 0,
@@ -75,6 +80,7 @@ impl Plan {
                 if phases != 0 && (phases == all) == full {
                     p.delay[p.delays] = o;
                     p.phases[p.delays] = phases;
+                    p.index[o] = p.delays as u8; // below MAX_DELAYS = 128
                     p.delays += 1;
                 }
             }
@@ -101,25 +107,28 @@ impl Plan {
         c: usize,
     ) {
         let cin = a.g.in_channels;
-        for e in 0..self.delays {
-            for (r, tp) in self.taps.iter().enumerate().take(s) {
-                // SAFETY: row `(e * s + r)` is inside the `delays * s * LANES` floats `w` is
-                // valid for (this function's contract).
+        // Zero rows first, then each phase's taps in place: no division per row.
+        for row in 0..self.delays * s {
+            // SAFETY: row `row` is inside the `delays * s * LANES` floats `w` is valid for
+            // (this function's contract).
+            unsafe { V::splat(0.0).store(w.add(row * V::LANES)) };
+        }
+        for (r, tp) in self.taps.iter().enumerate().take(s) {
+            for j in 0..tp.count {
+                let e = usize::from(self.index[tp.first_offset + j * tp.offset_step.get()]);
+                // Packed (K, CIN, 1): one weight per tap and channel.
+                let taps = &a.weight[tp.tap(j) * cin + ch0..][..c];
+                // SAFETY: `e < delays` (`index` maps each delay of a tap to its place), so
+                // row `e * s + r` is inside what `w` is valid for.
                 unsafe {
                     let row = w.add((e * s + r) * V::LANES);
-                    if self.phases[e] & (1 << r) == 0 {
-                        V::splat(0.0).store(row);
-                        continue;
-                    }
-                    // Packed (K, CIN, 1): one weight per tap and channel.
-                    let k = tp.tap((self.delay[e] - tp.first_offset) / tp.offset_step.get());
-                    let taps = &a.weight[k * cin + ch0..][..c];
                     if c == 1 {
                         V::splat(taps[0]).store(row);
                     } else {
+                        // `c` is a power of two.
                         let mut lanes = [0.0f32; 16];
                         for (lane, v) in lanes.iter_mut().enumerate().take(V::LANES) {
-                            *v = taps[lane % c];
+                            *v = taps[lane & (c - 1)];
                         }
                         V::load(lanes.as_ptr()).store(row);
                     }
@@ -161,7 +170,19 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
     let Some(plan) = Plan::new(a, s) else {
         return false;
     };
-    if plan.delays * s * V::LANES > TABLE || (plan.hi + 8) * c + 8 * V::LANES > WINDOW {
+    // Shifted windows where every delay up to the last reaches every phase, for the lane
+    // counts `shifted::sums` is instantiated for.
+    let contiguous = plan.full == plan.delays && plan.delays == plan.hi + 1;
+    let mut windows = V::SHIFTS && contiguous && matches!(c, 1 | 2 | 4);
+    let mut reach = if windows {
+        shifted::reach(plan.hi, c, V::LANES)
+    } else {
+        plan.hi
+    };
+    if windows && (reach + 8) * c + 8 * V::LANES > WINDOW {
+        (windows, reach) = (false, plan.hi);
+    }
+    if plan.delays * s * V::LANES > TABLE || (reach + 8) * c + 8 * V::LANES > WINDOW {
         return false;
     }
     let mut table = Scratch::<TABLE>::new();
@@ -170,7 +191,7 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
         let y = a.y[ch * a.len_out..].as_mut_ptr();
         let mut bias = [0.0f32; 16];
         for (lane, b) in bias.iter_mut().enumerate().take(V::LANES) {
-            *b = a.bias.map_or(0.0, |bias| bias[ch + lane % c]);
+            *b = a.bias.map_or(0.0, |bias| bias[ch + (lane & (c - 1))]);
         }
         // SAFETY: the table holds `delays * s * LANES` floats (checked above). `Args::new`
         // checked the lengths: a stream is `L` frames of `c` lanes at `x` and `len_out`
@@ -183,6 +204,8 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
                 w: table.ptr(),
                 bias: V::load(bias.as_ptr()),
                 c,
+                reach,
+                windows,
                 x,
                 y,
                 len_out: a.len_out,
@@ -219,6 +242,11 @@ struct Stream<'a, V, A> {
     w: *const f32,
     bias: V,
     c: usize,
+    /// Frames before a block's first that its sums read: the last delay, or more with
+    /// `windows`.
+    reach: usize,
+    /// The sums from shifted windows (`shifted::sums`).
+    windows: bool,
     x: *const f32,
     y: *mut f32,
     len_out: usize,
@@ -226,13 +254,17 @@ struct Stream<'a, V, A> {
 }
 
 impl<V: Simd, A: Activation> Stream<'_, V, A> {
-    /// Every row, in blocks of `B` registers per phase and then single registers. A block
+    /// Every row, in blocks of `B` registers per phase, the last moved back to end on the
+    /// last row where half a block or more is left (single registers otherwise). A block
     /// whose inputs run past either end of `x` reads a zero-padded copy of them, and one
     /// whose outputs run past the crop writes to scratch and keeps what is inside.
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
-    #[inline(always)]
+    // Inlined in optimised builds only: unoptimised ones would give the entry point
+    // one frame holding every instance's buffers (megabytes, past a thread's stack).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     unsafe fn run<const S: usize, const B: usize>(&self) {
         let rows = V::LANES / self.c; // frames per register
         let (mut q, mut end) = (usize::MAX, 0);
@@ -246,13 +278,21 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
         // SAFETY: the CPU has `V`'s instructions and the stream's pointers hold what it says
         // (this function's contract), which `block` needs.
         unsafe {
+            let first = q;
             while q + B * rows <= end {
                 self.block::<S, B>(q);
                 q += B * rows;
             }
-            while q < end {
-                self.block::<S, 1>(q);
-                q += rows;
+            if q < end && end - first >= B * rows && 2 * (end - q) >= B * rows {
+                // Half a block or more left: the last block moved back to end on the last
+                // row. It repeats rows (and writes the same values again) rather than
+                // running single registers, whose few sums wait on each other.
+                self.block::<S, B>(end - B * rows);
+            } else {
+                while q < end {
+                    self.block::<S, 1>(q);
+                    q += rows;
+                }
             }
         }
     }
@@ -261,9 +301,12 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
-    #[inline(always)]
+    // Inlined in optimised builds only: unoptimised ones would give the entry point
+    // one frame holding every instance's buffers (megabytes, past a thread's stack).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     unsafe fn block<const S: usize, const B: usize>(&self, q: usize) {
-        let (c, pad, hi) = (self.c, self.g.padding, self.plan.hi);
+        let (c, pad, hi) = (self.c, self.g.padding, self.reach);
         let frames = B * V::LANES / c;
         let len_in = self.g.len_in;
         let mut window = Scratch::<WINDOW>::new();
@@ -313,23 +356,34 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
         }
     }
 
-    /// The block's sums: inputs from `xq` (frame `q`; frames back to `q - hi` readable),
+    /// The block's sums: inputs from `xq` (frame `q`; frames back to `q - reach` readable),
     /// `S * B * LANES` outputs in time order to `out`.
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions, and the bounds hold.
-    #[inline(always)]
+    // Inlined in optimised builds only: unoptimised ones would give the entry point
+    // one frame holding every instance's buffers (megabytes, past a thread's stack).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     unsafe fn sum<const S: usize, const B: usize>(&self, xq: *const f32, out: *mut f32) {
         let (p, c) = (self.plan, self.c);
         // SAFETY: the table holds `delays * S` registers (`forward` checked it); the CPU
         // has `V`'s instructions and `xq`, `out` hold what this function's contract says.
         unsafe {
             let mut acc = [[self.bias; B]; S];
-            for e in 0..p.full {
-                self.delay::<S, B, true>(&mut acc, xq, e);
-            }
-            for e in p.full..p.delays {
-                self.delay::<S, B, false>(&mut acc, xq, e);
+            if self.windows {
+                match c {
+                    1 => shifted::sums::<V, S, B, 1>(&mut acc, xq, self.w, p.delays),
+                    2 => shifted::sums::<V, S, B, 2>(&mut acc, xq, self.w, p.delays),
+                    _ => shifted::sums::<V, S, B, 4>(&mut acc, xq, self.w, p.delays),
+                }
+            } else {
+                for e in 0..p.full {
+                    self.delay::<S, B, true>(&mut acc, xq, e);
+                }
+                for e in p.full..p.delays {
+                    self.delay::<S, B, false>(&mut acc, xq, e);
+                }
             }
             for b in 0..B {
                 let mut v = [self.bias; S];
@@ -421,13 +475,12 @@ unsafe fn interleave<V: Simd, const S: usize>(v: &mut [V; S], c: usize, out: *mu
             for (r, v) in v.iter().enumerate() {
                 v.store(tmp.as_mut_ptr().add(r * V::LANES));
             }
+            // Float by float: runs of `c` floats are too short for a call to `memcpy`.
             for f in 0..V::LANES / c {
                 for r in 0..S {
-                    core::ptr::copy_nonoverlapping(
-                        tmp.as_ptr().add(r * V::LANES + f * c),
-                        out.add((f * S + r) * c),
-                        c,
-                    );
+                    for i in 0..c {
+                        *out.add((f * S + r) * c + i) = tmp[r * V::LANES + f * c + i];
+                    }
                 }
             }
         }

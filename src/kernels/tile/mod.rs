@@ -16,6 +16,9 @@
 //! zero adds nothing unless its weight is infinite or NaN, and then the tile's sums come
 //! out NaN, so a tile that sees a NaN sum computes its rows again, one at a time with
 //! exactly their taps. Channel tails use a last register of fewer lanes.
+//!
+//! Layers small enough for all their phases and output channels to fit one register run
+//! in [`phases`] instead, every phase in one tile.
 
 use core::ops::Range;
 
@@ -23,6 +26,8 @@ use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{packed_index, phase_rows, Args, PhaseTaps, Strides, PANEL};
 use crate::kernels::simd::{Scratch, Simd};
+
+pub(crate) mod phases;
 
 /// Floats of the zero-padded input copy the tiles at a phase's ends read (32 KiB).
 const WINDOW: usize = 8192;
@@ -153,7 +158,10 @@ fn panel(co_g: usize, cout_g: usize) -> usize {
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions; the block lies inside its group.
-#[inline(always)]
+// Inlined in optimised builds only: unoptimised ones would give the entry point
+// one frame holding every instance's buffers (megabytes, past a thread's stack).
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
     b: &Rows<'_, A>,
     rows: Range<usize>,
@@ -185,7 +193,10 @@ unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions; the block lies inside its group.
-#[inline(always)]
+// Inlined in optimised builds only: unoptimised ones would give the entry point
+// one frame holding every instance's buffers (megabytes, past a thread's stack).
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 unsafe fn span<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A: Activation>(
     b: &Rows<'_, A>,
     rows: Range<usize>,
