@@ -201,30 +201,41 @@ matrix! {
 /// (the outputs it reaches are not finite).
 #[test]
 fn non_finite_weights_reach_their_outputs_only() {
+    // The tiled kernel's panels (48 channels), and a layer whose phases share a register.
+    non_finite_weight::<40, 48>(5, 37);
+    non_finite_weight::<8, 8>(3, 6);
+}
+
+/// Weight `(ci, co, k = 3)` of a `K = 4, S = 2` layer infinite, then NaN, on every backend.
+fn non_finite_weight<const CIN: usize, const COUT: usize>(ci: usize, co: usize) {
     const L: usize = 20;
-    type Layer = conv_transpose::ConvTranspose1d<L, 40, 48, 4, 2>;
+    type Layer<const CIN: usize, const COUT: usize> =
+        conv_transpose::ConvTranspose1d<L, CIN, COUT, 4, 2>;
+    let n_out = Layer::<CIN, COUT>::OUT_LEN;
     for bad in [f32::INFINITY, f32::NAN] {
         // The last tap, which the first row of its phase does not reach.
-        let (ci, co, k) = (5, 37, 3);
-        let mut w = [[[0.0f32; 4]; 48]; 40];
+        let k = 3;
+        let mut w = [[[0.0f32; 4]; COUT]; CIN];
         for (i, v) in w.iter_mut().flatten().flatten().enumerate() {
             *v = ((i * 7919) % 201) as f32 / 100.0 - 1.0;
         }
         let mut zeroed = w;
         w[ci][co][k] = bad;
         zeroed[ci][co][k] = 0.0;
-        let layer = Layer::from_torch(&w, None);
-        let reference = Layer::from_torch(&zeroed, None);
-        let x: Vec<[f32; 40]> = (0..L)
-            .map(|i| core::array::from_fn(|c| ((i * 40 + c) % 13) as f32 / 6.0 - 1.0))
+        let layer = Layer::<CIN, COUT>::from_torch(&w, None);
+        let reference = Layer::<CIN, COUT>::from_torch(&zeroed, None);
+        let x: Vec<[f32; CIN]> = (0..L)
+            .map(|i| core::array::from_fn(|c| ((i * CIN + c) % 13) as f32 / 6.0 - 1.0))
             .collect();
-        let x: &[[f32; 40]; L] = x[..].try_into().unwrap();
-        let mut want = [[0.0f32; 48]; Layer::OUT_LEN];
+        let x: &[[f32; CIN]; L] = x[..].try_into().unwrap();
+        // OUT_LEN = (L - 1) * 2 + 4 = 42 frames.
+        let mut want = [[0.0f32; COUT]; 42];
+        assert_eq!(n_out, 42);
         reference
             .forward_with(Backend::Scalar, x, &mut want)
             .unwrap();
         for b in backends() {
-            let mut y = [[f32::NAN; 48]; Layer::OUT_LEN];
+            let mut y = [[f32::NAN; COUT]; 42];
             layer.forward_with(b, x, &mut y).unwrap();
             for (n, (y, want)) in y.iter().zip(&want).enumerate() {
                 for (c, (&y, &want)) in y.iter().zip(want).enumerate() {
