@@ -151,16 +151,18 @@ fn general<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]
                 for j in valid.clone() {
                     let k = taps.tap(j);
                     let i = taps.input_frame(q, j);
-                    for ci in ci0..ci0 + cin_g {
-                        let xv = x[xs.at(i, ci)];
-                        // Panel by panel (`packed_index`): each a contiguous row here.
-                        for (p, acc) in acc.chunks_mut(PANEL).enumerate() {
-                            let row =
-                                packed_index(g.kernel, g.in_channels, cout_g, k, ci, p * PANEL);
-                            let n = acc.len();
-                            for (a, &w) in acc.iter_mut().zip(&weight[row..row + n]) {
+                    // Panel by panel (`packed_index`): a panel's weights for this tap are
+                    // one run, `width` per input channel.
+                    for (p, acc) in acc.chunks_mut(PANEL).enumerate() {
+                        let width = acc.len();
+                        let mut row =
+                            packed_index(g.kernel, g.in_channels, cout_g, k, ci0, p * PANEL);
+                        for ci in ci0..ci0 + cin_g {
+                            let xv = x[xs.at(i, ci)];
+                            for (a, &w) in acc.iter_mut().zip(&weight[row..row + width]) {
                                 *a = T::mac(*a, xv, w);
                             }
+                            row += width;
                         }
                     }
                 }
