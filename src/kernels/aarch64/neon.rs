@@ -60,22 +60,6 @@ impl Simd for F32x4 {
         F32x4(unsafe { vmaxq_f32(self.0, b.0) })
     }
 
-    const SHIFTS: bool = true;
-
-    #[inline(always)]
-    unsafe fn shift(lo: Self, hi: Self, n: usize) -> Self {
-        // SAFETY: NEON is available: `Simd`'s contract. `ext`: a constant `n` (the
-        // contract) leaves one arm.
-        unsafe {
-            F32x4(match n {
-                1 => vextq_f32::<1>(lo.0, hi.0),
-                2 => vextq_f32::<2>(lo.0, hi.0),
-                3 => vextq_f32::<3>(lo.0, hi.0),
-                _ => lo.0,
-            })
-        }
-    }
-
     #[inline(always)]
     unsafe fn min(self, b: Self) -> Self {
         // SAFETY: NEON is available: `Simd`'s (or `Lanes`') contract.

@@ -475,11 +475,20 @@ unsafe fn interleave<V: Simd, const S: usize>(v: &mut [V; S], c: usize, out: *mu
             for (r, v) in v.iter().enumerate() {
                 v.store(tmp.as_mut_ptr().add(r * V::LANES));
             }
-            // Float by float: runs of `c` floats are too short for a call to `memcpy`.
-            for f in 0..V::LANES / c {
-                for r in 0..S {
-                    for i in 0..c {
-                        *out.add((f * S + r) * c + i) = tmp[r * V::LANES + f * c + i];
+            if c == 1 {
+                for f in 0..V::LANES {
+                    for r in 0..S {
+                        *out.add(f * S + r) = tmp[r * V::LANES + f];
+                    }
+                }
+            } else {
+                for f in 0..V::LANES / c {
+                    for r in 0..S {
+                        core::ptr::copy_nonoverlapping(
+                            tmp.as_ptr().add(r * V::LANES + f * c),
+                            out.add((f * S + r) * c),
+                            c,
+                        );
                     }
                 }
             }
