@@ -176,7 +176,6 @@ unsafe fn rows_of<V: Simd, const MR: usize, const NV: usize, const PARTIAL: bool
         } else if n >= MR - 1 {
             // `MR - 1` as a const: the heights the ISAs use, listed.
             match MR {
-                12 => span::<V, 11, NV, PARTIAL, A>(b, rows, window),
                 8 => span::<V, 7, NV, PARTIAL, A>(b, rows, window),
                 _ => span::<V, 5, NV, PARTIAL, A>(b, rows, window),
             }
@@ -233,21 +232,8 @@ unsafe fn span<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
                 // Frames `q0 - hi .. q0 + M - lo`, zero outside the input.
                 let first = q0 as isize - hi as isize;
                 let w = window.ptr();
-                for f in 0..frames {
-                    let i = first + f as isize;
-                    let dst = w.add(f * p.cin_g);
-                    // Plain loops: the frames are short, too short for a call to pay.
-                    if i < 0 || i >= p.len_in as isize {
-                        for c in 0..p.cin_g {
-                            *dst.add(c) = 0.0;
-                        }
-                    } else {
-                        let src = direct.base.add(i as usize * direct.frame);
-                        for c in 0..p.cin_g {
-                            *dst.add(c) = *src.add(c * direct.channel);
-                        }
-                    }
-                }
+                let from = (direct.base, direct.frame, direct.channel);
+                pad_frames::<V>(from, p.len_in, first, frames, p.cin_g, w);
                 // Frame `i` of the copy is input frame `first + i`.
                 let padded = Input {
                     base: (w as *const f32).wrapping_offset(-first * p.cin_g as isize),
@@ -347,17 +333,8 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
                 xp = xp.wrapping_add(x.channel);
             }
         }
-        if check {
-            // `s * 0` is 0 for a finite `s` and NaN otherwise.
-            let mut nan = zero;
-            for acc in acc.iter().flatten() {
-                nan = acc.mul_add(zero, nan);
-            }
-            let mut t = [0.0f32; 16];
-            nan.store(t.as_mut_ptr());
-            if t[..lanes].iter().any(|t| t.is_nan()) {
-                return false;
-            }
+        if check && !finite(acc.iter().flatten()) {
+            return false;
         }
         for (m, acc) in acc.iter().enumerate() {
             let n = (q + m) * p.stride + b.r - p.pad;
@@ -389,5 +366,84 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
             }
         }
         true
+    }
+}
+
+/// Whether every lane of `sums` is finite: `s * 0` is 0 for a finite `s` and NaN
+/// otherwise, so one register of such products tells.
+///
+/// # Safety
+/// The CPU supports `V`'s instructions.
+#[inline(always)]
+pub(super) unsafe fn finite<'a, V: Simd + 'a>(sums: impl Iterator<Item = &'a V>) -> bool {
+    // SAFETY: the CPU has `V`'s instructions (this function's contract).
+    unsafe {
+        let zero = V::splat(0.0);
+        let mut nan = zero;
+        for s in sums {
+            nan = s.mul_add(zero, nan);
+        }
+        let mut t = [0.0f32; 16];
+        nan.store(t.as_mut_ptr());
+        !t[..V::LANES].iter().any(|t| t.is_nan())
+    }
+}
+
+/// Writes to `dst`, channels-last, `frames` frames of `c` channels from input frame
+/// `first` on, zero for frames outside `0 .. len_in`: the zero-padded copy the tiles at a
+/// phase's ends read. `from` is the input's channel 0 and its strides `(frame, channel)`.
+///
+/// # Safety
+/// The CPU supports `V`'s instructions; `from` holds `len_in` frames of `c` channels and
+/// `dst` is valid for `frames * c` floats.
+#[inline(always)]
+pub(super) unsafe fn pad_frames<V: Simd>(
+    from: (*const f32, usize, usize),
+    len_in: usize,
+    first: isize,
+    frames: usize,
+    c: usize,
+    dst: *mut f32,
+) {
+    let (x, frame, channel) = from;
+    // SAFETY: frames read lie inside `0 .. len_in` and writes inside `frames * c` floats
+    // (the contract).
+    unsafe {
+        for f in 0..frames {
+            let i = first + f as isize;
+            let dst = dst.add(f * c);
+            // Plain loops and registers: the frames are short, too short for a call to pay.
+            if i < 0 || i >= len_in as isize {
+                for k in 0..c {
+                    *dst.add(k) = 0.0;
+                }
+            } else if channel == 1 {
+                copy::<V>(x.add(i as usize * frame), dst, c);
+            } else {
+                for k in 0..c {
+                    *dst.add(k) = *x.add(i as usize * frame + k * channel);
+                }
+            }
+        }
+    }
+}
+
+/// `n` floats from `src` to `dst` in registers: the runs here are a few floats, too short
+/// for a call to `memcpy` to pay.
+///
+/// # Safety
+/// The CPU supports `V`'s instructions; `src` and `dst` are valid for `n` floats.
+#[inline(always)]
+pub(super) unsafe fn copy<V: Simd>(src: *const f32, dst: *mut f32, n: usize) {
+    let mut i = 0;
+    // SAFETY: every access is below `n` (the contract).
+    unsafe {
+        while i + V::LANES <= n {
+            V::load(src.add(i)).store(dst.add(i));
+            i += V::LANES;
+        }
+        if i < n {
+            V::load_partial(src.add(i), n - i).store_partial(dst.add(i), n - i);
+        }
     }
 }

@@ -14,6 +14,7 @@ use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{Args, Strides};
 use crate::kernels::simd::{Scratch, Simd};
+use crate::kernels::tile::{copy, finite, pad_frames};
 
 /// Floats of the weight table: delays x input channels x lanes.
 const TABLE: usize = 4096;
@@ -150,21 +151,8 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
                 } else {
                     let first = q0 as isize - back as isize;
                     let w = window.ptr();
-                    for f in 0..M + back {
-                        let i = first + f as isize;
-                        let dst = w.add(f * self.cin);
-                        if i < 0 || i >= self.len_in as isize {
-                            for c in 0..self.cin {
-                                *dst.add(c) = 0.0;
-                            }
-                        } else if self.xs.channel == 1 {
-                            copy::<V>(self.x.add(self.xs.at(i as usize, 0)), dst, self.cin);
-                        } else {
-                            for c in 0..self.cin {
-                                *dst.add(c) = *self.x.add(self.xs.at(i as usize, c));
-                            }
-                        }
-                    }
+                    let from = (self.x, self.xs.frame, self.xs.channel);
+                    pad_frames::<V>(from, self.len_in, first, M + back, self.cin, w);
                     let x = w.add(back * self.cin);
                     if !self.tile::<M>(q0, x, Strides::nlc(self.cin), true) {
                         return false;
@@ -211,18 +199,8 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
                     }
                 }
             }
-            if check {
-                // `s * 0` is 0 for a finite `s` and NaN otherwise.
-                let zero = V::splat(0.0);
-                let mut nan = zero;
-                for acc in &acc {
-                    nan = acc.mul_add(zero, nan);
-                }
-                let mut t = [0.0f32; 16];
-                nan.store(t.as_mut_ptr());
-                if t[..V::LANES].iter().any(|t| t.is_nan()) {
-                    return false;
-                }
+            if check && !finite(acc.iter()) {
+                return false;
             }
             for (m, &acc) in acc.iter().enumerate() {
                 let acc = if A::IDENTITY {
@@ -255,26 +233,6 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
                 }
             }
             true
-        }
-    }
-}
-
-/// `n` floats from `src` to `dst` in registers: the runs here are a few floats, too short
-/// for a call to `memcpy` to pay.
-///
-/// # Safety
-/// The CPU supports `V`'s instructions; `src` and `dst` are valid for `n` floats.
-#[inline(always)]
-unsafe fn copy<V: Simd>(src: *const f32, dst: *mut f32, n: usize) {
-    let mut i = 0;
-    // SAFETY: every access is below `n` (the contract).
-    unsafe {
-        while i + V::LANES <= n {
-            V::load(src.add(i)).store(dst.add(i));
-            i += V::LANES;
-        }
-        if i < n {
-            V::load_partial(src.add(i), n - i).store_partial(dst.add(i), n - i);
         }
     }
 }
