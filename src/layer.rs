@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::geometry::Geometry;
 use crate::kernels::dispatch::Kernel;
 use crate::kernels::element::Element;
-use crate::kernels::plan::{packed_index, Args, Strides};
+use crate::kernels::plan::{packed_index, Args, Delays, Strides};
 
 /// A 1-D transposed convolution with groups whose full result is cropped by `PL` frames
 /// on the left and `PR` on the right: PyTorch's `nn.ConvTranspose1d` where `PL = PR =
@@ -266,6 +266,10 @@ impl<
     /// Floating-point operations of one forward pass, `2 * L * CIN * COUT_G * K`.
     pub const FLOPS: usize = Self::GEOMETRY.flops();
 
+    /// The time kernel's plan of the layer's delays (its stride, taps and dilation alone),
+    /// computed once, by the compiler, for every call and stream window.
+    pub(crate) const DELAYS: Delays = Delays::new(&Self::GEOMETRY);
+
     /// PyTorch's `weight[ci][j][k]`: tap `k` from input channel `ci` to output channel
     /// `ci / (CIN/G) * COUT_G + j`, `j < COUT_G`.
     ///
@@ -336,6 +340,7 @@ impl<
         kernel.forward(
             &mut Args::new(
                 &Self::GEOMETRY,
+                &Self::DELAYS,
                 Self::OUT_LEN,
                 weight,
                 bias,

@@ -487,6 +487,7 @@ impl<
         let mut args = unsafe {
             Args::window_unchecked(
                 &g,
+                &Self::DELAYS,
                 y.len(),
                 weight,
                 bias,

@@ -14,6 +14,22 @@ use core::ops::Range;
 use crate::activation::{Activation, Identity};
 use crate::geometry::Geometry;
 
+/// The time kernel's plan of a layer's delays, which a layer type holds as a constant
+/// ([`Delays::new`]); nothing on targets without that kernel.
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+pub(crate) use crate::kernels::time::Delays;
+
+/// Nothing: this target has no time kernel to plan for.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+pub(crate) struct Delays;
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+impl Delays {
+    pub(crate) const fn new(_: &Geometry) -> Self {
+        Delays
+    }
+}
+
 /// How to find element `(frame, channel)` in a flat buffer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Strides {
@@ -205,6 +221,12 @@ pub(crate) fn phase_rows(g: &Geometry, len_out: usize, r: usize) -> Range<usize>
 /// Every output goes through the activation `act` before it is stored.
 pub struct Args<'a, T, A = Identity> {
     pub(crate) g: &'a Geometry,
+    /// `Delays::new(g)`: the layer type's constant.
+    #[cfg_attr(
+        not(any(target_arch = "x86_64", target_arch = "aarch64")),
+        allow(dead_code)
+    )]
+    pub(crate) delays: &'a Delays,
     pub(crate) len_out: usize,
     /// Packed in panels ([`packed_index`]).
     pub(crate) weight: &'a [T],
@@ -223,6 +245,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         g: &'a Geometry,
+        delays: &'a Delays,
         len_out: usize,
         weight: &'a [T],
         bias: Option<&'a [T]>,
@@ -233,7 +256,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
         act: A,
     ) -> Self {
         assert!(g.len_out() == Some(len_out), "kernel: invalid geometry");
-        Self::window(g, len_out, weight, bias, x, xs, y, ys, act)
+        Self::window(g, delays, len_out, weight, bias, x, xs, y, ys, act)
     }
 
     /// Frames `g.padding .. g.padding + len_out` of the full result, wherever they lie,
@@ -245,6 +268,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn window(
         g: &'a Geometry,
+        delays: &'a Delays,
         len_out: usize,
         weight: &'a [T],
         bias: Option<&'a [T]>,
@@ -272,7 +296,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
         assert_eq!(y.len(), len_out * cout);
         assert!(ys == Strides::nlc(cout) || ys == Strides::ncl(len_out));
         // SAFETY: checked just above.
-        unsafe { Self::window_unchecked(g, len_out, weight, bias, x, xs, y, ys, act) }
+        unsafe { Self::window_unchecked(g, delays, len_out, weight, bias, x, xs, y, ys, act) }
     }
 
     /// [`Self::window`] without its checks, for callers whose types already guarantee
@@ -288,6 +312,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) unsafe fn window_unchecked(
         g: &'a Geometry,
+        delays: &'a Delays,
         len_out: usize,
         weight: &'a [T],
         bias: Option<&'a [T]>,
@@ -313,6 +338,7 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
         );
         Args {
             g,
+            delays,
             len_out,
             weight,
             bias,

@@ -126,6 +126,7 @@ fn general<T: Element, A: Activation>(a: &mut Args<'_, T, A>, acc: &mut [T::Acc]
         ref mut y,
         ys,
         act,
+        ..
     } = *a;
     let cin_g = g.in_per_group();
     let cout_g = g.out_per_group();

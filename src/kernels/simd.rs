@@ -44,6 +44,10 @@ pub(crate) trait Simd: Copy {
     /// `LANES` values from `p` (unaligned).
     unsafe fn load(p: *const f32) -> Self;
 
+    /// The `C` values from `p` (`C` a power of two), repeated: lane `l` is `p[l % C]`.
+    /// For `C >= LANES` that is [`Simd::load`].
+    unsafe fn repeat<const C: usize>(p: *const f32) -> Self;
+
     /// `LANES` values to `p` (unaligned).
     unsafe fn store(self, p: *mut f32);
 

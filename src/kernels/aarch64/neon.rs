@@ -31,6 +31,19 @@ impl Simd for F32x4 {
     }
 
     #[inline(always)]
+    unsafe fn repeat<const C: usize>(p: *const f32) -> Self {
+        // SAFETY: NEON is available and `p` is valid for `min(C, 4)` reads:
+        // `Simd::repeat`'s contract.
+        F32x4(unsafe {
+            match C {
+                1 => vld1q_dup_f32(p),
+                2 => vreinterpretq_f32_f64(vdupq_n_f64(p.cast::<f64>().read_unaligned())),
+                _ => vld1q_f32(p),
+            }
+        })
+    }
+
+    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: NEON is available and `p` is valid for four writes: `Simd::store`'s contract.
         unsafe { vst1q_f32(p, self.0) }

@@ -15,128 +15,21 @@
 use crate::activation::Activation;
 use crate::geometry::Geometry;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::plan::{phase_rows, Args, PhaseTaps, Strides};
+use crate::kernels::plan::{phase_rows, Args, Strides};
 use crate::kernels::simd::{Scratch, Simd};
 
+mod delays;
 mod shifted;
 
-/// Phases one block can hold in registers (`S <= 8`).
-const MAX_PHASES: usize = 8;
-/// Distinct input delays the plan can hold.
-const MAX_DELAYS: usize = 128;
-/// Floats of weight table: delays x phases x lanes (16 KiB: 85 delays at stride 3 on
-/// AVX-512, a 255-tap x3 interpolator).
+pub(crate) use delays::Delays;
+use delays::MAX_PHASES;
+
+/// Floats of the dilated taps of a layer with `D > 1` (16 KiB).
 const TABLE: usize = 4096;
 /// Floats of the zero-padded input window the blocks at either end read.
 const WINDOW: usize = 2048;
 /// Floats of output a block at either end writes before it is cropped.
 const SPILL: usize = 16 * 16;
-
-/// The delays of the layer and which phases each reaches.
-struct Plan {
-    delay: [usize; MAX_DELAYS],
-    /// Bit `r` set: phase `r` has a tap at this delay.
-    phases: [u8; MAX_DELAYS],
-    /// Where each delay (by value) is in `delay`.
-    index: [u8; MAX_DELAYS],
-    delays: usize,
-    /// The first `full` delays reach every phase.
-    full: usize,
-    /// The largest delay (the smallest is 0: tap 0 is in phase 0 with delay 0).
-    hi: usize,
-    taps: [PhaseTaps; MAX_PHASES],
-}
-
-impl Plan {
-    /// The delays for stride `s`, or `None` when there are more than the plan holds.
-    fn new<A>(a: &Args<'_, f32, A>, s: usize) -> Option<Plan> {
-        let taps: [PhaseTaps; MAX_PHASES] = core::array::from_fn(|r| PhaseTaps::new(a.g, r % s));
-        let mut p = Plan {
-            delay: [0; MAX_DELAYS],
-            phases: [0; MAX_DELAYS],
-            index: [0; MAX_DELAYS],
-            delays: 0,
-            full: 0,
-            hi: 0,
-            taps,
-        };
-        for tp in p.taps.iter().take(s).filter(|tp| tp.count > 0) {
-            p.hi =
-                p.hi.max(tp.first_offset + (tp.count - 1) * tp.offset_step.get());
-        }
-        if p.hi >= MAX_DELAYS {
-            return None;
-        }
-        let mut at = [0u8; MAX_DELAYS];
-        for (r, tp) in p.taps.iter().enumerate().take(s) {
-            for j in 0..tp.count {
-                at[tp.first_offset + j * tp.offset_step.get()] |= 1 << r;
-            }
-        }
-        // Delays that reach every phase first: their loop needs no test per phase.
-        let all = ((1u16 << s) - 1) as u8;
-        for full in [true, false] {
-            for (o, &phases) in at.iter().enumerate().take(p.hi + 1) {
-                if phases != 0 && (phases == all) == full {
-                    p.delay[p.delays] = o;
-                    p.phases[p.delays] = phases;
-                    p.index[o] = p.delays as u8; // below MAX_DELAYS = 128
-                    p.delays += 1;
-                }
-            }
-            if full {
-                p.full = p.delays;
-            }
-        }
-        Some(p)
-    }
-
-    /// Lays out, at `w`, the weights of channels `ch0 + lane % c` as registers:
-    /// `w[(e * S + r) * LANES + lane]` for delay `e` and phase `r` (zero where the phase has
-    /// no tap at that delay).
-    ///
-    /// # Safety
-    /// The CPU supports `V`'s instructions; `w` is valid for `delays * s * LANES` writes.
-    #[inline(always)]
-    unsafe fn fill<V: Simd, A>(
-        &self,
-        a: &Args<'_, f32, A>,
-        s: usize,
-        w: *mut f32,
-        ch0: usize,
-        c: usize,
-    ) {
-        let cin = a.g.in_channels;
-        // Zero rows first, then each phase's taps in place: no division per row.
-        for row in 0..self.delays * s {
-            // SAFETY: row `row` is inside the `delays * s * LANES` floats `w` is valid for
-            // (this function's contract).
-            unsafe { V::splat(0.0).store(w.add(row * V::LANES)) };
-        }
-        for (r, tp) in self.taps.iter().enumerate().take(s) {
-            for j in 0..tp.count {
-                let e = usize::from(self.index[tp.first_offset + j * tp.offset_step.get()]);
-                // Packed (K, CIN, 1): one weight per tap and channel.
-                let taps = &a.weight[tp.tap(j) * cin + ch0..][..c];
-                // SAFETY: `e < delays` (`index` maps each delay of a tap to its place), so
-                // row `e * s + r` is inside what `w` is valid for.
-                unsafe {
-                    let row = w.add((e * s + r) * V::LANES);
-                    if c == 1 {
-                        V::splat(taps[0]).store(row);
-                    } else {
-                        // `c` is a power of two.
-                        let mut lanes = [0.0f32; 16];
-                        for (lane, v) in lanes.iter_mut().enumerate().take(V::LANES) {
-                            *v = taps[lane & (c - 1)];
-                        }
-                        V::load(lanes.as_ptr()).store(row);
-                    }
-                }
-            }
-        }
-    }
-}
 
 /// Runs the layer if it is one this kernel takes (one channel per group in and out,
 /// `S <= 8`, a channel count a register divides in `NLC`, finite weights, delays that
@@ -167,12 +60,13 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
     if !a.weight.iter().all(|w| w.is_finite()) {
         return false;
     }
-    let Some(plan) = Plan::new(a, s) else {
+    let plan = a.delays;
+    if !plan.fits {
         return false;
-    };
+    }
     // Shifted windows where every delay up to the last reaches every phase, for the lane
     // counts `shifted::sums` is instantiated for.
-    let contiguous = plan.full == plan.delays && plan.delays == plan.hi + 1;
+    let contiguous = plan.full == plan.count && plan.count == plan.hi + 1;
     let mut windows = V::SHIFTS && contiguous && matches!(c, 1 | 2 | 4);
     let mut reach = if windows {
         shifted::reach(plan.hi, c, V::LANES)
@@ -182,7 +76,12 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
     if windows && (reach + 8) * c + 8 * V::LANES > WINDOW {
         (windows, reach) = (false, plan.hi);
     }
-    if plan.delays * s * V::LANES > TABLE || (reach + 8) * c + 8 * V::LANES > WINDOW {
+    // The weights are read where they are, as slot `o * S + r` for delay `o` and phase
+    // `r`: with `D = 1` that is tap `o * S + r`, in the packed `(K, CIN, 1)` weights. With
+    // `D > 1` tap `k` is slot `k * D` of a dilated copy, whose other slots no phase reads.
+    let d = g.dilation;
+    let slots = (g.kernel - 1) * d + 1;
+    if (d > 1 && slots * c > TABLE) || (reach + 8) * c + 8 * V::LANES > WINDOW {
         return false;
     }
     let mut table = Scratch::<TABLE>::new();
@@ -193,15 +92,28 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
         for (lane, b) in bias.iter_mut().enumerate().take(V::LANES) {
             *b = a.bias.map_or(0.0, |bias| bias[ch + (lane & (c - 1))]);
         }
-        // SAFETY: the table holds `delays * s * LANES` floats (checked above). `Args::new`
-        // checked the lengths: a stream is `L` frames of `c` lanes at `x` and `len_out`
-        // frames at `y` (channel `ch` of `NCL`, or all of `NLC`).
+        let (w, slot) = if d == 1 {
+            (a.weight[ch..].as_ptr(), channels)
+        } else {
+            let t = table.ptr();
+            for k in 0..g.kernel {
+                let taps = &a.weight[k * channels + ch..][..c];
+                // SAFETY: slot `k * d < slots` of `c` floats is inside the table (checked
+                // above).
+                unsafe { core::ptr::copy_nonoverlapping(taps.as_ptr(), t.add(k * d * c), c) };
+            }
+            (t.cast_const(), c)
+        };
+        // SAFETY: `w` holds the slots every phase reads (with `D = 1`, tap `o * S + r` of
+        // a phase that reaches delay `o` is below `K`). `Args::new` checked the lengths: a
+        // stream is `L` frames of `c` lanes at `x` and `len_out` frames at `y` (channel
+        // `ch` of `NCL`, or all of `NLC`).
         unsafe {
-            plan.fill::<V, A>(a, s, table.ptr(), ch, c);
             let k = Stream {
                 g,
-                plan: &plan,
-                w: table.ptr(),
+                plan,
+                w,
+                slot,
                 bias: V::load(bias.as_ptr()),
                 c,
                 reach,
@@ -238,8 +150,11 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
 /// through `act`.
 struct Stream<'a, V, A> {
     g: &'a Geometry,
-    plan: &'a Plan,
+    plan: &'a Delays,
+    /// Slot `o * S + r` of the weights (delay `o`, phase `r`) is the `c` floats at
+    /// `w + (o * S + r) * slot`.
     w: *const f32,
+    slot: usize,
     bias: V,
     c: usize,
     /// Frames before a block's first that its sums read: the last delay, or more with
@@ -367,22 +282,24 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     unsafe fn sum<const S: usize, const B: usize>(&self, xq: *const f32, out: *mut f32) {
         let (p, c) = (self.plan, self.c);
-        // SAFETY: the table holds `delays * S` registers (`forward` checked it); the CPU
-        // has `V`'s instructions and `xq`, `out` hold what this function's contract says.
+        // SAFETY: `w` holds the slots the phases read (`forward`); the CPU has `V`'s
+        // instructions and `xq`, `out` hold what this function's contract says.
         unsafe {
             let mut acc = [[self.bias; B]; S];
+            let (w, slot) = (self.w, self.slot);
             if self.windows {
                 match c {
-                    1 => shifted::sums::<V, S, B, 1>(&mut acc, xq, self.w, p.delays),
-                    2 => shifted::sums::<V, S, B, 2>(&mut acc, xq, self.w, p.delays),
-                    _ => shifted::sums::<V, S, B, 4>(&mut acc, xq, self.w, p.delays),
+                    1 => shifted::sums::<V, S, B, 1>(&mut acc, xq, w, slot, p.count),
+                    2 => shifted::sums::<V, S, B, 2>(&mut acc, xq, w, slot, p.count),
+                    _ => shifted::sums::<V, S, B, 4>(&mut acc, xq, w, slot, p.count),
                 }
             } else {
-                for e in 0..p.full {
-                    self.delay::<S, B, true>(&mut acc, xq, e);
-                }
-                for e in p.full..p.delays {
-                    self.delay::<S, B, false>(&mut acc, xq, e);
+                match c {
+                    1 => self.delays::<S, B, 1>(&mut acc, xq),
+                    2 => self.delays::<S, B, 2>(&mut acc, xq),
+                    4 => self.delays::<S, B, 4>(&mut acc, xq),
+                    8 => self.delays::<S, B, 8>(&mut acc, xq),
+                    _ => self.delays::<S, B, 16>(&mut acc, xq),
                 }
             }
             for b in 0..B {
@@ -401,31 +318,60 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
 }
 
 impl<V: Simd, A: Activation> Stream<'_, V, A> {
-    /// Adds delay `e`'s products to the block's sums; `ALL`: it reaches every phase.
+    /// Adds every delay's products to the block's sums, `C = c` lanes per frame.
     ///
     /// # Safety
     /// As [`Stream::sum`].
     #[inline(always)]
-    unsafe fn delay<const S: usize, const B: usize, const ALL: bool>(
+    unsafe fn delays<const S: usize, const B: usize, const C: usize>(
         &self,
         acc: &mut [[V; B]; S],
         xq: *const f32,
-        e: usize,
     ) {
         let p = self.plan;
-        // SAFETY: the CPU has `V`'s instructions, and `xq` and the table hold what `sum`
-        // says (`delay`'s contract is `sum`'s).
+        // Slices checked once here, and a local copy of the sums: a bounds check (a panic)
+        // inside the loop would make the optimiser store the sums to `acc` every step.
+        let (delay, phases) = (&p.delay[..p.count], &p.phases[..p.count]);
+        let mut sums = *acc;
+        // SAFETY: as `sum`'s (this function's contract is `sum`'s).
         unsafe {
-            let xp = xq.sub(p.delay[e] * self.c);
+            for &o in &delay[..p.full] {
+                self.delay::<S, B, C, true>(&mut sums, xq, o, 0);
+            }
+            for (&o, &ph) in delay[p.full..].iter().zip(&phases[p.full..]) {
+                self.delay::<S, B, C, false>(&mut sums, xq, o, ph);
+            }
+        }
+        *acc = sums;
+    }
+
+    /// Adds the products of delay `o` to the block's sums: of every phase (`ALL`) or of
+    /// those whose bit is set in `phases`.
+    ///
+    /// # Safety
+    /// As [`Stream::sum`].
+    #[inline(always)]
+    unsafe fn delay<const S: usize, const B: usize, const C: usize, const ALL: bool>(
+        &self,
+        acc: &mut [[V; B]; S],
+        xq: *const f32,
+        o: u8,
+        phases: u8,
+    ) {
+        let o = usize::from(o);
+        // SAFETY: the CPU has `V`'s instructions, and `xq` and the weights hold what `sum`
+        // says (`delay`'s contract is `sum`'s): slot `o * S + r` for each phase `r` the
+        // delay reaches.
+        unsafe {
+            let xp = xq.sub(o * C);
             let mut xv = [self.bias; B];
             for (b, v) in xv.iter_mut().enumerate() {
                 *v = V::load(xp.add(b * V::LANES));
             }
-            let wp = self.w.add(e * S * V::LANES);
-            let phases = p.phases[e];
+            let wp = self.w.add(o * S * self.slot);
             for (r, acc) in acc.iter_mut().enumerate() {
                 if ALL || phases & (1 << r) != 0 {
-                    let w = V::load(wp.add(r * V::LANES));
+                    let w = V::repeat::<C>(wp.add(r * self.slot));
                     for (acc, &xv) in acc.iter_mut().zip(&xv) {
                         *acc = xv.mul_add(w, *acc);
                     }

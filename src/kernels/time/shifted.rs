@@ -19,12 +19,13 @@ pub(super) const fn reach(hi: usize, c: usize, lanes: usize) -> usize {
 }
 
 /// Adds to `acc` the products of delays `0 .. delays` (every one reaching every phase),
-/// weights `w[(d * S + r) * LANES ..]` for delay `d` and phase `r`, `C` lanes per frame.
+/// the weights of delay `d` and phase `r` the `C` floats at `w + (d * S + r) * slot`, `C`
+/// lanes per frame.
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions; `xq` is readable from `reach(delays - 1, C,
 /// LANES)` frames before it to `B * LANES` floats after it; `w` holds `delays * S`
-/// registers.
+/// slots.
 // Inlined in optimised builds only: unoptimised ones would give the entry point
 // one frame holding every instance's buffers (megabytes, past a thread's stack).
 #[cfg_attr(debug_assertions, inline)]
@@ -33,6 +34,7 @@ pub(super) unsafe fn sums<V: Simd, const S: usize, const B: usize, const C: usiz
     acc: &mut [[V; B]; S],
     xq: *const f32,
     w: *const f32,
+    slot: usize,
     delays: usize,
 ) {
     let lanes = V::LANES;
@@ -54,7 +56,7 @@ pub(super) unsafe fn sums<V: Simd, const S: usize, const B: usize, const C: usiz
             // shift is a constant.
             macro_rules! unrolled {
                 ($($k:literal)*) => {
-                    $( step::<V, S, B, C, $k>(&mut sums, prev, &r, w, j, delays); )*
+                    $( step::<V, S, B, C, $k>(&mut sums, prev, &r, w, slot, j, delays); )*
                 };
             }
             unrolled!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
@@ -73,6 +75,7 @@ unsafe fn step<V: Simd, const S: usize, const B: usize, const C: usize, const K:
     prev: V,
     r: &[V; B],
     w: *const f32,
+    slot: usize,
     j: usize,
     delays: usize,
 ) {
@@ -86,10 +89,10 @@ unsafe fn step<V: Simd, const S: usize, const B: usize, const C: usize, const K:
     unsafe {
         // Window by window, each into the sums of every phase: no array of windows,
         // which unoptimised builds would keep on the stack once per step.
-        let wp = w.add(d * S * lanes);
+        let wp = w.add(d * S * slot);
         let mut wv = [prev; S];
         for (ph, wv) in wv.iter_mut().enumerate() {
-            *wv = V::load(wp.add(ph * lanes));
+            *wv = V::repeat::<C>(wp.add(ph * slot));
         }
         for b in 0..B {
             let x = if s == 0 {

@@ -46,6 +46,23 @@ impl Simd for F32x8 {
     }
 
     #[inline(always)]
+    unsafe fn repeat<const C: usize>(p: *const f32) -> Self {
+        // SAFETY: AVX2 is available and `p` is valid for `min(C, 8)` reads:
+        // `Simd::repeat`'s contract.
+        F32x8(unsafe {
+            match C {
+                1 => _mm256_set1_ps(*p),
+                2 => _mm256_castpd_ps(_mm256_set1_pd(p.cast::<f64>().read_unaligned())),
+                4 => {
+                    let x = _mm_loadu_ps(p);
+                    _mm256_insertf128_ps::<1>(_mm256_castps128_ps256(x), x)
+                }
+                _ => _mm256_loadu_ps(p),
+            }
+        })
+    }
+
+    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: AVX2 is available and `p` is valid for eight writes: `Simd::store`'s contract.
         unsafe { _mm256_storeu_ps(p, self.0) }

@@ -54,6 +54,21 @@ impl Simd for F32x16 {
     }
 
     #[inline(always)]
+    unsafe fn repeat<const C: usize>(p: *const f32) -> Self {
+        // SAFETY: AVX-512F is available and `p` is valid for `min(C, 16)` reads:
+        // `Simd::repeat`'s contract.
+        F32x16(unsafe {
+            match C {
+                1 => _mm512_set1_ps(*p),
+                2 => _mm512_castpd_ps(_mm512_set1_pd(p.cast::<f64>().read_unaligned())),
+                4 => _mm512_broadcast_f32x4(_mm_loadu_ps(p)),
+                8 => _mm512_castpd_ps(_mm512_broadcast_f64x4(_mm256_loadu_pd(p.cast()))),
+                _ => _mm512_loadu_ps(p),
+            }
+        })
+    }
+
+    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: AVX-512F is available and `p` is valid for sixteen writes: `Simd::store`'s contract.
         unsafe { _mm512_storeu_ps(p, self.0) }

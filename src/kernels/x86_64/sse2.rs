@@ -32,6 +32,18 @@ impl Simd for F32x4 {
     }
 
     #[inline(always)]
+    unsafe fn repeat<const C: usize>(p: *const f32) -> Self {
+        // SAFETY: `p` is valid for `min(C, 4)` reads: `Simd::repeat`'s contract.
+        F32x4(unsafe {
+            match C {
+                1 => _mm_set1_ps(*p),
+                2 => _mm_castpd_ps(_mm_set1_pd(p.cast::<f64>().read_unaligned())),
+                _ => _mm_loadu_ps(p),
+            }
+        })
+    }
+
+    #[inline(always)]
     unsafe fn store(self, p: *mut f32) {
         // SAFETY: `p` is valid for four writes: `Simd::store`'s contract.
         unsafe { _mm_storeu_ps(p, self.0) }
