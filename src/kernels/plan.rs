@@ -242,6 +242,8 @@ pub struct Args<'a, T, A = Identity> {
 impl<'a, T, A: Activation> Args<'a, T, A> {
     /// A forward pass of the layer `g`: its whole output, `len_out` frames, `act` applied
     /// to every output.
+    // Inlined, so that a layer's constant geometry folds its checks away.
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         g: &'a Geometry,
@@ -265,6 +267,8 @@ impl<'a, T, A: Activation> Args<'a, T, A> {
     ///
     /// Checks what every kernel relies on ([`Self::window_unchecked`]'s contract), and
     /// panics where it does not hold.
+    // Inlined, so that a layer's constant geometry folds its checks away.
+    #[inline(always)]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn window(
         g: &'a Geometry,

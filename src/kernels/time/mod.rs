@@ -15,7 +15,7 @@
 use crate::activation::Activation;
 use crate::geometry::Geometry;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::plan::{phase_rows, Args, Strides};
+use crate::kernels::plan::{Args, Strides};
 use crate::kernels::simd::{Scratch, Simd};
 
 mod delays;
@@ -57,12 +57,16 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
     };
     // The blocks at the ends multiply weights by zeros standing for frames outside the
     // input: exact for finite weights only. (The tiled kernel forms only real products.)
-    if !a.weight.iter().all(|w| w.is_finite()) {
+    // (A fold rather than `all`: without the early exit it is vectorised.)
+    if !a.weight.iter().fold(true, |ok, w| ok & w.is_finite()) {
         return false;
     }
     let plan = a.delays;
     if !plan.fits {
         return false;
+    }
+    if a.len_out == 0 {
+        return true;
     }
     // Shifted windows where every delay up to the last reaches every phase, for the lane
     // counts `shifted::sums` is instantiated for.
@@ -182,14 +186,12 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     #[cfg_attr(not(debug_assertions), inline(always))]
     unsafe fn run<const S: usize, const B: usize>(&self) {
         let rows = V::LANES / self.c; // frames per register
-        let (mut q, mut end) = (usize::MAX, 0);
-        for r in 0..S {
-            let p = phase_rows(self.g, self.len_out, r);
-            if !p.is_empty() {
-                q = q.min(p.start);
-                end = end.max(p.end);
-            }
-        }
+                                      // The rows any phase keeps (`phase_rows` of them all): from the one holding output
+                                      // frame `P` to the one holding `P + len_out - 1` (`len_out >= 1`; a division by the
+                                      // constant `S`, which the optimiser makes a multiplication).
+        let pad = self.g.padding;
+        let mut q = pad / S;
+        let end = (pad + self.len_out - 1) / S + 1;
         // SAFETY: the CPU has `V`'s instructions and the stream's pointers hold what it says
         // (this function's contract), which `block` needs.
         unsafe {
