@@ -116,6 +116,20 @@ pub(crate) trait Simd: Copy {
         }
     }
 
+    /// `self` with lanes `at .. at + n` (`at + n <= LANES`) replaced by the `n` values
+    /// from `p`.
+    #[inline(always)]
+    unsafe fn insert(self, p: *const f32, at: usize, n: usize) -> Self {
+        let mut tmp = [0.0f32; 16];
+        // SAFETY: `p` is valid for `n` reads (this method's contract) and `at + n <= LANES
+        // <= 16` fits `tmp`.
+        unsafe {
+            self.store(tmp.as_mut_ptr());
+            core::ptr::copy_nonoverlapping(p, tmp.as_mut_ptr().add(at), n);
+            Self::load(tmp.as_ptr())
+        }
+    }
+
     /// The first `n < LANES` lanes to `p`.
     #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize) {

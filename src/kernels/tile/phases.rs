@@ -14,7 +14,7 @@ use crate::activation::Activation;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{Args, Strides};
 use crate::kernels::simd::{Scratch, Simd};
-use crate::kernels::tile::{copy, finite, pad_frames};
+use crate::kernels::tile::{finite, pad_frames};
 
 /// Floats of the weight table: delays x input channels x lanes.
 const TABLE: usize = 4096;
@@ -75,16 +75,14 @@ pub(crate) unsafe fn forward<V: Simd, const MR: usize, A: Activation>(
     unsafe {
         for j in 0..delays {
             for ci in 0..cin {
-                let mut reg = [0.0f32; 16];
+                // Built in a register (a masked load per phase on AVX-512): small stores
+                // to memory read back whole stalled the store forwarding.
+                let mut reg = V::splat(0.0);
                 for r in 0..s {
                     let at = ((j * s + r) * cin + ci) * cout;
-                    copy::<V>(
-                        a.weight[at..at + cout].as_ptr(),
-                        reg.as_mut_ptr().add(r * cout),
-                        cout,
-                    );
+                    reg = reg.insert(a.weight[at..at + cout].as_ptr(), r * cout, cout);
                 }
-                V::load(reg.as_ptr()).store(table.ptr().add((j * cin + ci) * V::LANES));
+                reg.store(table.ptr().add((j * cin + ci) * V::LANES));
             }
         }
     }

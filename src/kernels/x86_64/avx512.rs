@@ -185,6 +185,14 @@ impl Simd for F32x16 {
     }
 
     #[inline(always)]
+    unsafe fn insert(self, p: *const f32, at: usize, n: usize) -> Self {
+        let mask = (((1u32 << n) - 1) << at) as u16;
+        // SAFETY: lane `at + i` reads `p[i]`, `i < n`, valid (`Simd::insert`'s contract);
+        // masked-off lanes are not read, so the address before `p` is never accessed.
+        F32x16(unsafe { _mm512_mask_loadu_ps(self.0, mask, p.wrapping_sub(at)) })
+    }
+
+    #[inline(always)]
     unsafe fn store_partial(self, p: *mut f32, n: usize) {
         // SAFETY: `p` is valid for `n` writes (`Simd::store_partial`'s contract), and the
         // masked-off lanes are not written.
