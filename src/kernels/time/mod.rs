@@ -289,7 +289,9 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
         unsafe {
             let mut acc = [[self.bias; B]; S];
             let (w, slot) = (self.w, self.slot);
-            if self.windows {
+            // `V::SHIFTS` first: a constant, so that ISAs without shifts compile no
+            // instance of `shifted::sums`, and no lane count above `LANES` either.
+            if V::SHIFTS && self.windows {
                 match c {
                     1 => shifted::sums::<V, S, B, 1>(&mut acc, xq, w, slot, p.count),
                     2 => shifted::sums::<V, S, B, 2>(&mut acc, xq, w, slot, p.count),
@@ -299,9 +301,9 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
                 match c {
                     1 => self.delays::<S, B, 1>(&mut acc, xq),
                     2 => self.delays::<S, B, 2>(&mut acc, xq),
-                    4 => self.delays::<S, B, 4>(&mut acc, xq),
-                    8 => self.delays::<S, B, 8>(&mut acc, xq),
-                    _ => self.delays::<S, B, 16>(&mut acc, xq),
+                    8 if V::LANES >= 8 => self.delays::<S, B, 8>(&mut acc, xq),
+                    16 if V::LANES >= 16 => self.delays::<S, B, 16>(&mut acc, xq),
+                    _ => self.delays::<S, B, 4>(&mut acc, xq), // `c <= LANES`: 4
                 }
             }
             for b in 0..B {
