@@ -32,6 +32,13 @@ pub(crate) trait Simd: Copy {
     /// Lanes per register, a power of two of at most 16.
     const LANES: usize;
 
+    /// Runs `part` as a function of its own, compiled with this ISA's features (its
+    /// `run` inlined into it, not it into the caller). A body with many instances (one per
+    /// stride and block size) is so compiled as many functions of moderate size rather
+    /// than one huge entry point, whose optimisation takes time growing faster than its
+    /// size.
+    unsafe fn call<P: Part>(part: &P);
+
     /// Registers of output time per phase that one block of the time kernel keeps, for
     /// strides 1 to 8: enough accumulators to hide the FMA latency, few enough that they
     /// and the inputs fit the ISA's registers. The body instantiates the values it lists
@@ -141,6 +148,16 @@ pub(crate) trait Simd: Copy {
             core::ptr::copy_nonoverlapping(tmp.as_ptr(), p, n);
         }
     }
+}
+
+/// A piece of a generic body that [`Simd::call`] compiles apart.
+pub(crate) trait Part {
+    /// Runs the piece.
+    ///
+    /// # Safety
+    /// As the body's: the CPU has the instructions of the ISA it was written for, and
+    /// the pointers it holds are valid for what they say.
+    unsafe fn run(&self);
 }
 
 /// What the generic body needs of an ISA: `OUT` consecutive outputs in 32-bit lanes.

@@ -6,7 +6,7 @@ use core::arch::aarch64::*;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::plan::Args;
-use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::simd::{Lanes, Part, Simd};
 use crate::kernels::{q15, tile, time};
 
 /// Four `f32` lanes.
@@ -14,6 +14,12 @@ use crate::kernels::{q15, tile, time};
 pub(crate) struct F32x4(float32x4_t);
 
 impl Simd for F32x4 {
+    #[inline(always)]
+    unsafe fn call<P: Part>(part: &P) {
+        // SAFETY: the CPU has NEON (`call`'s contract).
+        unsafe { call(part) }
+    }
+
     const LANES: usize = 4;
     // Thirty-two registers: sixteen accumulators also save loads.
     const TIME_BLOCKS: [usize; 8] = [8, 8, 5, 4, 1, 1, 1, 1];
@@ -171,4 +177,15 @@ pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &
     // SAFETY: the CPU has NEON (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x8, A>(a, acc) }
+}
+
+/// [`Simd::call`]: `part` in a function of its own, with NEON.
+///
+/// # Safety
+/// The CPU supports NEON; `part`'s own contract holds.
+#[target_feature(enable = "neon")]
+#[inline(never)]
+unsafe fn call<P: Part>(part: &P) {
+    // SAFETY: this function's contract.
+    unsafe { part.run() }
 }

@@ -16,7 +16,7 @@ use crate::activation::Activation;
 use crate::geometry::Geometry;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::plan::{Args, Strides};
-use crate::kernels::simd::{Scratch, Simd};
+use crate::kernels::simd::{Part, Scratch, Simd};
 
 mod delays;
 mod shifted;
@@ -128,22 +128,23 @@ pub(crate) unsafe fn forward<V: Simd, A: Activation>(a: &mut Args<'_, f32, A>) -
                 act: a.act,
             };
             // The block sizes this body is instantiated for; the ISA picks among them.
+            // Each is a function of its own (`Simd::call`).
             match (s, V::TIME_BLOCKS[s - 1]) {
-                (1, 8) => k.run::<1, 8>(),
-                (2, 4) => k.run::<2, 4>(),
-                (2, 8) => k.run::<2, 8>(),
-                (3, 3) => k.run::<3, 3>(),
-                (3, 5) => k.run::<3, 5>(),
-                (4, 2) => k.run::<4, 2>(),
-                (4, 4) => k.run::<4, 4>(),
-                (1, _) => k.run::<1, 1>(),
-                (2, _) => k.run::<2, 1>(),
-                (3, _) => k.run::<3, 1>(),
-                (4, _) => k.run::<4, 1>(),
-                (5, _) => k.run::<5, 1>(),
-                (6, _) => k.run::<6, 1>(),
-                (7, _) => k.run::<7, 1>(),
-                _ => k.run::<8, 1>(),
+                (1, 8) => Run::<V, A, 1, 8>::call(&k),
+                (2, 4) => Run::<V, A, 2, 4>::call(&k),
+                (2, 8) => Run::<V, A, 2, 8>::call(&k),
+                (3, 3) => Run::<V, A, 3, 3>::call(&k),
+                (3, 5) => Run::<V, A, 3, 5>::call(&k),
+                (4, 2) => Run::<V, A, 4, 2>::call(&k),
+                (4, 4) => Run::<V, A, 4, 4>::call(&k),
+                (1, _) => Run::<V, A, 1, 1>::call(&k),
+                (2, _) => Run::<V, A, 2, 1>::call(&k),
+                (3, _) => Run::<V, A, 3, 1>::call(&k),
+                (4, _) => Run::<V, A, 4, 1>::call(&k),
+                (5, _) => Run::<V, A, 5, 1>::call(&k),
+                (6, _) => Run::<V, A, 6, 1>::call(&k),
+                (7, _) => Run::<V, A, 7, 1>::call(&k),
+                _ => Run::<V, A, 8, 1>::call(&k),
             }
         }
     }
@@ -180,10 +181,7 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
-    // Inlined in optimised builds only: unoptimised ones would give the entry point
-    // one frame holding every instance's buffers (megabytes, past a thread's stack).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     unsafe fn run<const S: usize, const B: usize>(&self) {
         let rows = V::LANES / self.c; // frames per register
                                       // The rows any phase keeps (`phase_rows` of them all): from the one holding output
@@ -218,10 +216,7 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions; the stream's pointers hold what it says.
-    // Inlined in optimised builds only: unoptimised ones would give the entry point
-    // one frame holding every instance's buffers (megabytes, past a thread's stack).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     unsafe fn block<const S: usize, const B: usize>(&self, q: usize) {
         let (c, pad, hi) = (self.c, self.g.padding, self.reach);
         let frames = B * V::LANES / c;
@@ -278,10 +273,7 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
     ///
     /// # Safety
     /// The CPU supports `V`'s instructions, and the bounds hold.
-    // Inlined in optimised builds only: unoptimised ones would give the entry point
-    // one frame holding every instance's buffers (megabytes, past a thread's stack).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[inline(always)]
     unsafe fn sum<const S: usize, const B: usize>(&self, xq: *const f32, out: *mut f32) {
         let (p, c) = (self.plan, self.c);
         // SAFETY: `w` holds the slots the phases read (`forward`); the CPU has `V`'s
@@ -318,6 +310,30 @@ impl<V: Simd, A: Activation> Stream<'_, V, A> {
                 interleave::<V, S>(&mut v, c, out.add(b * S * V::LANES));
             }
         }
+    }
+}
+
+/// A stream's [`Stream::run`] at stride `S` in blocks of `B`: a [`Part`], so that each
+/// instance compiles as a function of its own.
+struct Run<'s, 'a, V, A, const S: usize, const B: usize>(&'s Stream<'a, V, A>);
+
+impl<V: Simd, A: Activation, const S: usize, const B: usize> Run<'_, '_, V, A, S, B> {
+    /// Runs `k` in its own function.
+    ///
+    /// # Safety
+    /// As [`Stream::run`].
+    #[inline(always)]
+    unsafe fn call(k: &Stream<'_, V, A>) {
+        // SAFETY: `Stream::run`'s contract, which this function's is.
+        unsafe { V::call(&Run::<V, A, S, B>(k)) }
+    }
+}
+
+impl<V: Simd, A: Activation, const S: usize, const B: usize> Part for Run<'_, '_, V, A, S, B> {
+    #[inline(always)]
+    unsafe fn run(&self) {
+        // SAFETY: `Part::run`'s contract is `Stream::run`'s.
+        unsafe { self.0.run::<S, B>() }
     }
 }
 

@@ -6,7 +6,7 @@ use core::arch::x86_64::*;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::plan::Args;
-use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::simd::{Lanes, Part, Simd};
 use crate::kernels::x86_64::interleave_table;
 use crate::kernels::{q15, tile, time};
 
@@ -29,6 +29,12 @@ unsafe fn first(n: usize) -> __m256i {
 }
 
 impl Simd for F32x8 {
+    #[inline(always)]
+    unsafe fn call<P: Part>(part: &P) {
+        // SAFETY: the CPU has AVX2 and FMA (`call`'s contract).
+        unsafe { call(part) }
+    }
+
     const LANES: usize = 8;
     // Sixteen registers: eight or more accumulators hide the FMA latency; more would spill.
     const TIME_BLOCKS: [usize; 8] = [8, 4, 3, 2, 1, 1, 1, 1];
@@ -246,4 +252,15 @@ pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &
     // SAFETY: the CPU has AVX2 (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x16, A>(a, acc) }
+}
+
+/// [`Simd::call`]: `part` in a function of its own, with AVX2 and FMA.
+///
+/// # Safety
+/// The CPU supports AVX2 and FMA; `part`'s own contract holds.
+#[target_feature(enable = "avx2,fma")]
+#[inline(never)]
+unsafe fn call<P: Part>(part: &P) {
+    // SAFETY: this function's contract.
+    unsafe { part.run() }
 }

@@ -6,7 +6,7 @@ use core::arch::x86_64::*;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::plan::Args;
-use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::simd::{Lanes, Part, Simd};
 use crate::kernels::x86_64::interleave_table;
 use crate::kernels::{q15, tile, time};
 
@@ -37,6 +37,12 @@ fn index(idx: [i32; 16]) -> __m512i {
 }
 
 impl Simd for F32x16 {
+    #[inline(always)]
+    unsafe fn call<P: Part>(part: &P) {
+        // SAFETY: the CPU has AVX-512F (`call`'s contract).
+        unsafe { call(part) }
+    }
+
     const LANES: usize = 16;
     // Thirty-two registers: sixteen accumulators also save loads.
     const TIME_BLOCKS: [usize; 8] = [8, 8, 5, 4, 1, 1, 1, 1];
@@ -264,6 +270,17 @@ pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &
     // SAFETY: the CPU has AVX-512F and BW (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x32, A>(a, acc) }
+}
+
+/// [`Simd::call`]: `part` in a function of its own, with AVX-512F.
+///
+/// # Safety
+/// The CPU supports AVX-512F; `part`'s own contract holds.
+#[target_feature(enable = "avx512f")]
+#[inline(never)]
+unsafe fn call<P: Part>(part: &P) {
+    // SAFETY: this function's contract.
+    unsafe { part.run() }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use core::arch::x86_64::*;
 use crate::activation::Activation;
 use crate::fixed::Q15;
 use crate::kernels::plan::Args;
-use crate::kernels::simd::{Lanes, Simd};
+use crate::kernels::simd::{Lanes, Part, Simd};
 use crate::kernels::{q15, tile, time};
 
 /// Four `f32` lanes.
@@ -15,6 +15,12 @@ use crate::kernels::{q15, tile, time};
 pub(crate) struct F32x4(__m128);
 
 impl Simd for F32x4 {
+    #[inline(always)]
+    unsafe fn call<P: Part>(part: &P) {
+        // SAFETY: the CPU has SSE2 (`call`'s contract).
+        unsafe { call(part) }
+    }
+
     const LANES: usize = 4;
     // Sixteen registers: eight or more accumulators hide the latency; more would spill.
     const TIME_BLOCKS: [usize; 8] = [8, 4, 3, 2, 1, 1, 1, 1];
@@ -165,4 +171,15 @@ pub(crate) unsafe fn forward_q15<A: Activation>(a: &mut Args<'_, Q15, A>, acc: &
     // SAFETY: the CPU has SSE2 (this function\'s contract, which `Kernel` keeps), so the
     // body, compiled with them here, may use them.
     unsafe { q15::forward::<Q15x8, A>(a, acc) }
+}
+
+/// [`Simd::call`]: `part` in a function of its own, with SSE2.
+///
+/// # Safety
+/// The CPU supports SSE2; `part`'s own contract holds.
+#[target_feature(enable = "sse2")]
+#[inline(never)]
+unsafe fn call<P: Part>(part: &P) {
+    // SAFETY: this function's contract.
+    unsafe { part.run() }
 }
