@@ -187,6 +187,18 @@ cropped! {
     grouped_uneven: L=10 CIN=8 COUT=12 COUT_G=3 CI=2 K=5 S=3 PL=3 PR=0 D=2 OP=1;
 }
 
+// Every phase and output channel in one register (S * COUT <= 4, for every ISA): each
+// count of delays K/S that kernel specialises (1 to 4) and one past, over rows that take
+// tiles of each height.
+matrix! {
+    phases_d1: L=37 CIN=3 COUT=2 COUT_G=2 CI=3 K=2 S=2 P=0 D=1 OP=0;
+    phases_d2: L=29 CIN=5 COUT=2 COUT_G=2 CI=5 K=4 S=2 P=1 D=1 OP=1;
+    phases_d3: L=23 CIN=4 COUT=1 COUT_G=1 CI=4 K=9 S=3 P=2 D=1 OP=0;
+    phases_d4: L=18 CIN=2 COUT=2 COUT_G=2 CI=2 K=8 S=2 P=3 D=1 OP=1;
+    phases_d5: L=41 CIN=3 COUT=4 COUT_G=4 CI=3 K=5 S=1 P=2 D=1 OP=0;
+    phases_d4_short: L=3 CIN=6 COUT=1 COUT_G=1 CI=6 K=16 S=4 P=0 D=1 OP=0;
+}
+
 // Panels of output channels: several full ones, a narrow last one, groups of them.
 matrix! {
     dense_72x72: L=21 CIN=72 COUT=72 COUT_G=72 CI=72 K=4 S=2 P=1 D=1 OP=0;

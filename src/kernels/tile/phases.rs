@@ -185,18 +185,13 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
         // SAFETY: the table holds `delays * cin` registers; `x` the frames said; the
         // outputs stored are the frames of rows `q ..` inside `0 .. len_out`.
         unsafe {
-            let mut acc = [self.bias; M];
-            for j in 0..self.delays {
-                let xj = x.wrapping_sub(j * xs.frame);
-                let wj = self.w.add(j * self.cin * V::LANES);
-                for ci in 0..self.cin {
-                    let w = V::load(wj.add(ci * V::LANES));
-                    let xc = xj.wrapping_add(ci * xs.channel);
-                    for (m, acc) in acc.iter_mut().enumerate() {
-                        *acc = V::splat(*xc.add(m * xs.frame)).mul_add(w, *acc);
-                    }
-                }
-            }
+            let acc = match self.delays {
+                1 => self.sums::<M, 1>(x, xs),
+                2 => self.sums::<M, 2>(x, xs),
+                3 => self.sums::<M, 3>(x, xs),
+                4 => self.sums::<M, 4>(x, xs),
+                _ => self.sums_any::<M>(x, xs),
+            };
             if check && !finite(acc.iter()) {
                 return false;
             }
@@ -231,6 +226,64 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
                 }
             }
             true
+        }
+    }
+
+    /// The sums of rows `q .. q + M` with `D = K/S` delays: each input sample, broadcast
+    /// once, feeds the `D` rows that read it (row `m` reads frame `q + m - j` at delay
+    /// `j`), so a tile loads `M + D - 1` samples per input channel rather than `M * D`.
+    ///
+    /// # Safety
+    /// As [`Layer::tile`]'s.
+    #[inline(always)]
+    unsafe fn sums<const M: usize, const D: usize>(&self, x: *const f32, xs: Strides) -> [V; M] {
+        // SAFETY: the table holds `D * cin` registers; `x` frames `q - (D - 1) .. q + M`
+        // (`tile`'s contract).
+        unsafe {
+            let mut acc = [self.bias; M];
+            let x0 = x.wrapping_sub((D - 1) * xs.frame);
+            for ci in 0..self.cin {
+                let mut w = [self.bias; D];
+                for (j, w) in w.iter_mut().enumerate() {
+                    *w = V::load(self.w.add((j * self.cin + ci) * V::LANES));
+                }
+                let xc = x0.wrapping_add(ci * xs.channel);
+                // Frame `q - (D - 1) + t`: row `t + j - (D - 1)` at delay `j`.
+                for t in 0..M + D - 1 {
+                    let b = V::splat(*xc.add(t * xs.frame));
+                    for (j, &w) in w.iter().enumerate() {
+                        if t + j >= D - 1 && t + j - (D - 1) < M {
+                            let acc = &mut acc[t + j - (D - 1)];
+                            *acc = b.mul_add(w, *acc);
+                        }
+                    }
+                }
+            }
+            acc
+        }
+    }
+
+    /// [`Layer::sums`] for any number of delays: a broadcast per product.
+    ///
+    /// # Safety
+    /// As [`Layer::tile`]'s.
+    #[inline(always)]
+    unsafe fn sums_any<const M: usize>(&self, x: *const f32, xs: Strides) -> [V; M] {
+        // SAFETY: as `sums`'s.
+        unsafe {
+            let mut acc = [self.bias; M];
+            for j in 0..self.delays {
+                let xj = x.wrapping_sub(j * xs.frame);
+                let wj = self.w.add(j * self.cin * V::LANES);
+                for ci in 0..self.cin {
+                    let w = V::load(wj.add(ci * V::LANES));
+                    let xc = xj.wrapping_add(ci * xs.channel);
+                    for (m, acc) in acc.iter_mut().enumerate() {
+                        *acc = V::splat(*xc.add(m * xs.frame)).mul_add(w, *acc);
+                    }
+                }
+            }
+            acc
         }
     }
 }
