@@ -38,6 +38,7 @@ pub struct Geometry {
 impl Geometry {
     /// Length of the full (uncropped) result, `(L-1)*S + D*(K-1) + OP + 1`, or `None` where
     /// a size is zero or the arithmetic overflows.
+    #[inline]
     const fn full_len(&self) -> Option<usize> {
         if self.len_in == 0 || self.stride == 0 || self.dilation == 0 || self.kernel == 0 {
             return None;
@@ -59,6 +60,7 @@ impl Geometry {
     /// not divide, `OP >= max(S, D)`, fewer than one output frame, or an uncropped length
     /// `(L-1)*S + D*(K-1) + OP + 1` or a crop `PL + PR` beyond `usize::MAX` (the kernels
     /// index the uncropped result).
+    #[inline]
     pub const fn len_out(&self) -> Option<usize> {
         if self.in_channels == 0
             || self.out_channels == 0
@@ -83,6 +85,7 @@ impl Geometry {
     }
 
     /// Input channels per group (0 if `groups` is 0).
+    #[inline]
     pub const fn in_per_group(&self) -> usize {
         match self.in_channels.checked_div(self.groups) {
             Some(n) => n,
@@ -91,6 +94,7 @@ impl Geometry {
     }
 
     /// Output channels per group (0 if `groups` is 0).
+    #[inline]
     pub const fn out_per_group(&self) -> usize {
         match self.out_channels.checked_div(self.groups) {
             Some(n) => n,

@@ -333,7 +333,7 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
                 xp = xp.wrapping_add(x.channel);
             }
         }
-        if check && !finite(acc.iter().flatten()) {
+        if check && !finite(&acc) {
             return false;
         }
         for (m, acc) in acc.iter().enumerate() {
@@ -371,21 +371,29 @@ unsafe fn tile<V: Simd, const M: usize, const NV: usize, const PARTIAL: bool, A:
 
 /// Whether every lane of `sums` is finite: `s * 0` is 0 for a finite `s` and NaN
 /// otherwise, so a few registers of such products, added up, tell. (Four sums of them,
-/// not one: a tile's check is then a few steps of FMA latency rather than one per row.)
+/// not one: a tile's check is then a few steps of FMA latency rather than one per
+/// register.) Indexed by constants, not walked by an iterator of references: those kept
+/// a tile's sums in memory, stored back at every step of its loop.
 ///
 /// # Safety
 /// The CPU supports `V`'s instructions.
 #[inline(always)]
-pub(super) unsafe fn finite<'a, V: Simd + 'a>(sums: impl Iterator<Item = &'a V>) -> bool {
+#[allow(clippy::needless_range_loop)] // Constant indices on purpose (above).
+pub(super) unsafe fn finite<V: Simd, const NV: usize, const M: usize>(sums: &[[V; NV]; M]) -> bool {
     // SAFETY: the CPU has `V`'s instructions (this function's contract).
     unsafe {
         let zero = V::splat(0.0);
         let mut nan = [zero; 4];
-        for (i, s) in sums.enumerate() {
-            nan[i % 4] = s.mul_add(zero, nan[i % 4]);
+        for m in 0..M {
+            for v in 0..NV {
+                let i = (m * NV + v) % 4;
+                nan[i] = sums[m][v].mul_add(zero, nan[i]);
+            }
         }
         let one = V::splat(1.0);
-        let nan = nan[0].mul_add(one, nan[1]).mul_add(one, nan[2].mul_add(one, nan[3]));
+        let nan = nan[0]
+            .mul_add(one, nan[1])
+            .mul_add(one, nan[2].mul_add(one, nan[3]));
         let mut t = [0.0f32; 16];
         nan.store(t.as_mut_ptr());
         !t[..V::LANES].iter().any(|t| t.is_nan())

@@ -192,7 +192,7 @@ impl<V: Simd, A: Activation> Layer<'_, V, A> {
                 4 => self.sums::<M, 4>(x, xs),
                 _ => self.sums_any::<M>(x, xs),
             };
-            if check && !finite(acc.iter()) {
+            if check && !finite(&[acc]) {
                 return false;
             }
             for (m, &acc) in acc.iter().enumerate() {
